@@ -1,0 +1,56 @@
+package dev.stitch.stream.config;
+
+import dev.stitch.events.JunkIds;
+
+import java.time.Duration;
+
+/**
+ * The stitching rules' settings (DESIGN §3).
+ *
+ * @param topics                    input and output topic names
+ * @param junkIds                   values never taken as identities
+ * @param conflictPolicy            R6: who gets a shared anonymous id's later events
+ * @param reorderGrace              R10: how long an event waits for earlier ones before it is emitted
+ * @param flushInterval             how often the reorder buffer is checked for events whose wait is over
+ * @param dedupWindow               R9: how long a messageId is remembered
+ * @param historyRetention          R12: how long unlinked anonymous history is kept
+ * @param historyMaxEventsPerId     R12: how many events one unlinked anonymous id may hold
+ * @param historyExpiryScanInterval how often expired anonymous history is swept
+ */
+public record StitchSettings(
+        TopicNames topics,
+        JunkIds junkIds,
+        ConflictPolicy conflictPolicy,
+        Duration reorderGrace,
+        Duration flushInterval,
+        Duration dedupWindow,
+        Duration historyRetention,
+        int historyMaxEventsPerId,
+        Duration historyExpiryScanInterval) {
+
+    public static StitchSettings defaults() {
+        return new StitchSettings(TopicNames.defaults(), JunkIds.defaults(), ConflictPolicy.LATEST_WINS,
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(24), Duration.ofDays(30),
+                1000, Duration.ofHours(1));
+    }
+
+    public StitchSettings withTopics(TopicNames value) {
+        return new StitchSettings(value, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval);
+    }
+
+    public StitchSettings withConflictPolicy(ConflictPolicy value) {
+        return new StitchSettings(topics, junkIds, value, reorderGrace, flushInterval, dedupWindow,
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval);
+    }
+
+    public StitchSettings withHistoryBounds(Duration retention, int maxEventsPerId, Duration scanInterval) {
+        return new StitchSettings(topics, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
+                retention, maxEventsPerId, scanInterval);
+    }
+
+    public StitchSettings withReorder(Duration grace, Duration interval) {
+        return new StitchSettings(topics, junkIds, conflictPolicy, grace, interval, dedupWindow,
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.stitch.stream.identity;
+
+import dev.stitch.events.EventIds;
+import dev.stitch.schema.SegmentEvent;
+
+/** What the decoder makes of one raw record: an event to stitch, or a record for the dead-letter topic. */
+public sealed interface Decoded permits Decoded.Event, Decoded.DeadLetter {
+
+    /** A usable event and its identities. */
+    record Event(SegmentEvent event, EventIds ids) implements Decoded {
+    }
+
+    /** The original bytes of a record the stream cannot use; the reason travels in the record headers. */
+    record DeadLetter(byte[] key, byte[] value) implements Decoded {
+    }
+}

@@ -1,0 +1,71 @@
+package dev.stitch.stream.identity;
+
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.streams.StreamsMetrics;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+
+import java.util.Map;
+
+/**
+ * The stitching counters, registered with Kafka Streams' own metrics (group {@value #GROUP}, one
+ * cumulative count per stream thread), so they show wherever the client metrics do.
+ */
+public final class StitchMetrics {
+
+    public static final String GROUP = "stitch-metrics";
+
+    private final Sensor deadLetters;
+    private final Sensor duplicates;
+    private final Sensor links;
+    private final Sensor conflicts;
+    private final Sensor historyExpired;
+    private final Sensor lateEvents;
+
+    private StitchMetrics(StreamsMetrics metrics, String thread) {
+        deadLetters = counter(metrics, thread, "dead-letters", "Records sent to the dead-letter topic.");
+        duplicates = counter(metrics, thread, "duplicates", "Events dropped because their messageId was already processed.");
+        links = counter(metrics, thread, "links", "Anonymous ids linked to a user.");
+        conflicts = counter(metrics, thread, "conflicts", "Links refused because the anonymous id belonged to another user.");
+        historyExpired = counter(metrics, thread, "history-expired",
+                "Buffered anonymous events dropped unstitched by the buffer's time or size bound.");
+        lateEvents = counter(metrics, thread, "late-events", "Events emitted after a later event of the same user.");
+    }
+
+    public static StitchMetrics of(ProcessingContext context) {
+        return new StitchMetrics(context.metrics(), Thread.currentThread().getName());
+    }
+
+    public void deadLetter() {
+        deadLetters.record();
+    }
+
+    public void duplicate() {
+        duplicates.record();
+    }
+
+    public void link() {
+        links.record();
+    }
+
+    public void conflict() {
+        conflicts.record();
+    }
+
+    public void historyExpired(int count) {
+        historyExpired.record(count);
+    }
+
+    public void late() {
+        lateEvents.record();
+    }
+
+    private static Sensor counter(StreamsMetrics metrics, String thread, String name, String description) {
+        // One sensor per thread and name: tasks of the same thread share it, and a task created again
+        // after a rebalance finds it in place instead of registering the metric twice.
+        Sensor sensor = metrics.addSensor("stitch." + name + "." + thread, Sensor.RecordingLevel.INFO);
+        sensor.add(new MetricName(name + "-total", GROUP, description, Map.of("thread-id", thread)), new CumulativeSum());
+        return sensor;
+    }
+}

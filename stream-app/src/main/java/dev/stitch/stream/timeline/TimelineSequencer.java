@@ -1,0 +1,54 @@
+package dev.stitch.stream.timeline;
+
+import dev.stitch.schema.TimelineEvent;
+import dev.stitch.schema.internal.UserState;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.List;
+
+/**
+ * Gives each event on a user's timeline its place: the next {@code sequence} (1, 2, 3, ... with no
+ * gaps or repeats) and the {@code late} flag when an event with a later time (then messageId) was
+ * already emitted for the user (R10).
+ */
+final class TimelineSequencer {
+
+    private final KeyValueStore<String, UserState> users;
+
+    TimelineSequencer(KeyValueStore<String, UserState> users) {
+        this.users = users;
+    }
+
+    /** Places the events, in the order given, at the end of the user's timeline; sets their fields. */
+    void place(String userId, List<TimelineEvent> events) {
+        UserState state = users.get(userId);
+        for (TimelineEvent event : events) {
+            long time = event.getEvent().getTimestamp().toEpochMilli();
+            String messageId = event.getEvent().getMessageId();
+            if (state == null) {
+                state = new UserState(0L, time, messageId, time, time, 0L);
+            }
+            boolean late = state.getLastSequence() > 0 && isBefore(time, messageId, state);
+            long sequence = state.getLastSequence() + 1;
+            event.setUserId(userId);
+            event.setSequence(sequence);
+            event.setLate(late);
+            state.setLastSequence(sequence);
+            if (!late) {
+                state.setMaxEventTime(time);
+                state.setMaxMessageId(messageId);
+            }
+            state.setFirstSeen(Math.min(state.getFirstSeen(), time));
+            state.setLastSeen(Math.max(state.getLastSeen(), time));
+            state.setEventCount(state.getEventCount() + 1);
+        }
+        if (state != null) {
+            users.put(userId, state);
+        }
+    }
+
+    private static boolean isBefore(long time, String messageId, UserState latest) {
+        return time < latest.getMaxEventTime()
+                || (time == latest.getMaxEventTime() && messageId.compareTo(latest.getMaxMessageId()) < 0);
+    }
+}

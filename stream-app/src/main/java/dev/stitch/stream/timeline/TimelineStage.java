@@ -1,0 +1,69 @@
+package dev.stitch.stream.timeline;
+
+import dev.stitch.schema.TimelineEvent;
+import dev.stitch.stream.config.StitchSettings;
+import dev.stitch.stream.identity.StitchMetrics;
+import dev.stitch.stream.topology.Catalogue;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The timeline stage, keyed by canonical userId: waits a grace period to put each user's events in
+ * event-time order, then numbers them and sends them to the user's timeline (R10).
+ */
+public final class TimelineStage implements Processor<String, TimelineEvent, String, TimelineEvent> {
+
+    private final StitchSettings settings;
+    private ProcessorContext<String, TimelineEvent> context;
+    private ReorderBuffer buffer;
+    private TimelineSequencer sequencer;
+    private StitchMetrics metrics;
+    /** Wall-clock time of the last record: while the input is idle, waiting events still come due. */
+    private long lastRecordWallClock;
+
+    public TimelineStage(StitchSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, TimelineEvent> context) {
+        this.context = context;
+        metrics = StitchMetrics.of(context);
+        buffer = new ReorderBuffer(context.getStateStore(Catalogue.REORDER_BUFFER_STORE),
+                context.getStateStore(Catalogue.PENDING_USERS_STORE), settings.reorderGrace().toMillis());
+        sequencer = new TimelineSequencer(context.getStateStore(Catalogue.USER_STATE_STORE));
+        lastRecordWallClock = context.currentSystemTimeMs();
+        context.schedule(settings.flushInterval(), PunctuationType.STREAM_TIME, ignored -> releaseDue());
+        context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> releaseDue());
+    }
+
+    @Override
+    public void process(Record<String, TimelineEvent> record) {
+        lastRecordWallClock = context.currentSystemTimeMs();
+        buffer.add(record.key(), record.value(), record.timestamp());
+    }
+
+    private void releaseDue() {
+        // Stream time, moved on by the wall-clock time that passed since the last record.
+        long idle = Math.max(0, context.currentSystemTimeMs() - lastRecordWallClock);
+        buffer.releaseDue(context.currentStreamTimeMs() + idle, this::emit);
+    }
+
+    private void emit(String userId, List<KeyValue<TimelineEvent, Long>> eventsWithArrival) {
+        List<TimelineEvent> events = new ArrayList<>(eventsWithArrival.size());
+        eventsWithArrival.forEach(entry -> events.add(entry.key));
+        sequencer.place(userId, events);
+        for (KeyValue<TimelineEvent, Long> entry : eventsWithArrival) {
+            if (entry.key.getLate()) {
+                metrics.late();
+            }
+            context.forward(new Record<>(userId, entry.key, entry.value));
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.stitch.stream.topology;
+
+/**
+ * Every state store and repartition topic of the topology, named once. Changing a name here renames
+ * a changelog or an internal topic and loses its state: treat these as part of the data format.
+ */
+public final class Catalogue {
+
+    /** Key: any id (anonymous id or userId); value: {@code IdentityState}, the user it maps to. */
+    public static final String IDENTITIES_STORE = "identities";
+    /** Key: {@link UserTimeKey}(anonymous id, arrival time, messageId); value: the buffered SegmentEvent. */
+    public static final String ANONYMOUS_HISTORY_STORE = "anonymous-history";
+    /** Key: arrival time + anonymous id of the oldest buffered event of that id; value: empty. */
+    public static final String HISTORY_EXPIRY_STORE = "anonymous-history-expiry";
+    /** Window store. Key: messageId; value: the time it was first seen. */
+    public static final String DEDUP_STORE = "seen-message-ids";
+
+    /** Key: {@link UserTimeKey}(userId, event time, messageId); value: a TimelineEvent waiting to be emitted. */
+    public static final String REORDER_BUFFER_STORE = "reorder-buffer";
+    /** Key: userId; value: arrival (stream) time of the user's oldest event waiting in the reorder buffer. */
+    public static final String PENDING_USERS_STORE = "reorder-pending-users";
+    /** Key: userId; value: {@code UserState}, the user's sequence and latest emitted event time. */
+    public static final String USER_STATE_STORE = "user-state";
+    /** Key: {@link UserTimeKey}(userId, event time, messageId); value: the emitted TimelineEvent. */
+    public static final String TIMELINE_STORE = "timelines";
+
+    /** Repartition: events whose raw key is not their routing key, re-keyed by it. */
+    public static final String INPUT_BY_IDENTITY = "input-by-identity";
+    /** Repartition: link requests for a second anonymous id, keyed by that id. */
+    public static final String SECONDARY_LINKS = "secondary-links";
+    /** Repartition: events on their way to a user's timeline, keyed by canonical userId. */
+    public static final String EVENTS_BY_USER = "events-by-user";
+
+    private Catalogue() {
+    }
+}

@@ -1,0 +1,147 @@
+package dev.stitch.stream.topology;
+
+import dev.stitch.events.EventIds;
+import dev.stitch.events.JunkIds;
+import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.TimelineEvent;
+import dev.stitch.stream.config.StitchSettings;
+import dev.stitch.stream.config.TopicNames;
+import dev.stitch.stream.identity.Decoded;
+import dev.stitch.stream.identity.EventDecoder;
+import dev.stitch.stream.identity.IdentityOutput;
+import dev.stitch.stream.identity.IdentityStage;
+import dev.stitch.stream.identity.SecondaryLinker;
+import dev.stitch.stream.timeline.TimelineStage;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
+
+/** Builds the stitching topology: one function that shows the whole flow. */
+public final class StitchTopology {
+
+    private static final String[] IDENTITY_STORES = {
+            Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE, Catalogue.HISTORY_EXPIRY_STORE};
+    private static final String[] TIMELINE_STORES = {
+            Catalogue.REORDER_BUFFER_STORE, Catalogue.PENDING_USERS_STORE, Catalogue.USER_STATE_STORE};
+
+    private StitchTopology() {
+    }
+
+    /**
+     * @param streamsConfig the application's Kafka Streams configuration: topology-level settings
+     *                      (caching, buffering, handlers) are taken from it
+     */
+    public static Topology build(StitchSettings settings, StitchSerdes serdes, Properties streamsConfig) {
+        TopicNames topics = settings.topics();
+        JunkIds junk = settings.junkIds();
+        StreamsBuilder builder = new StreamsBuilder(explicitNaming(streamsConfig));
+        addStores(builder, settings, serdes);
+
+        // 1. Decode raw records; what cannot be used goes to the dead-letter topic with its reason.
+        Map<String, KStream<String, Decoded>> decoded = builder
+                .stream(topics.raw(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-source"))
+                .process(() -> new EventDecoder(serdes.segmentEvent().deserializer(), junk), Named.as("decode"))
+                .split(Named.as("decoded-"))
+                .branch((key, value) -> value instanceof Decoded.DeadLetter, Branched.as("dead"))
+                .branch((key, value) -> ((Decoded.Event) value).ids().routingKey().equals(key), Branched.as("keyed"))
+                .defaultBranch(Branched.as("mis-keyed"));
+        decoded.get("decoded-dead")
+                .map((key, value) -> KeyValue.pair(((Decoded.DeadLetter) value).key(), ((Decoded.DeadLetter) value).value()),
+                        Named.as("dead-letter-bytes"))
+                .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letter-sink"));
+
+        // 2. Records keyed by something other than their routing key (other producers) are re-keyed;
+        //    the bridge keys them right, so they skip this repartition.
+        KStream<String, Decoded.Event> rekeyed = decoded.get("decoded-mis-keyed")
+                .map((key, value) -> KeyValue.pair(((Decoded.Event) value).ids().routingKey(), ((Decoded.Event) value).event()),
+                        Named.as("key-by-identity"))
+                .repartition(Repartitioned.with(Serdes.String(), serdes.segmentEvent()).withName(Catalogue.INPUT_BY_IDENTITY))
+                .mapValues(event -> new Decoded.Event(event, EventIds.of(event, junk)), Named.as("identify-rekeyed"));
+
+        // 3. Identity stage, keyed by anonymous id (else userId): dedup, link, stitch, route.
+        Map<String, KStream<String, IdentityOutput>> identified = decoded.get("decoded-keyed")
+                .mapValues(value -> (Decoded.Event) value, Named.as("as-event"))
+                .merge(rekeyed, Named.as("events-by-identity"))
+                .process(() -> new IdentityStage(settings), Named.as("identity"), withDedup(IDENTITY_STORES))
+                .split(Named.as("identity-"))
+                .branch((key, value) -> value instanceof IdentityOutput.SecondaryLink, Branched.as("secondary"))
+                .defaultBranch(Branched.as("rest"));
+
+        // 4. A second anonymous id is linked on the partition that owns it, with the same stores.
+        KStream<String, IdentityOutput> secondaryLinked = identified.get("identity-secondary")
+                .mapValues(value -> ((IdentityOutput.SecondaryLink) value).request(), Named.as("link-request"))
+                .repartition(Repartitioned.with(Serdes.String(), serdes.linkRequest()).withName(Catalogue.SECONDARY_LINKS))
+                .process(() -> new SecondaryLinker(settings), Named.as("link-secondary"), IDENTITY_STORES);
+
+        Map<String, KStream<String, IdentityOutput>> outputs = identified.get("identity-rest")
+                .merge(secondaryLinked, Named.as("identity-outputs"))
+                .split(Named.as("output-"))
+                .branch((key, value) -> value instanceof IdentityOutput.ToUser, Branched.as("to-user"))
+                .branch((key, value) -> value instanceof IdentityOutput.Anonymous, Branched.as("anonymous"))
+                .defaultBranch(Branched.as("change"));
+
+        // 5. Activity of unlinked anonymous ids, published at once (R11); every identity change.
+        outputs.get("output-anonymous")
+                .mapValues(value -> ((IdentityOutput.Anonymous) value).event(), Named.as("anonymous-event"))
+                .to(topics.anonymous(), Produced.with(Serdes.String(), serdes.timelineEvent()).withName("anonymous-sink"));
+        outputs.get("output-change")
+                .mapValues(value -> ((IdentityOutput.Change) value).change(), Named.as("identity-change"))
+                .to(topics.identityChanges(), Produced.with(Serdes.String(), serdes.identityChange()).withName("identity-changes-sink"));
+
+        // 6. Timeline stage, keyed by canonical userId: reorder within the grace period, sequence, emit.
+        outputs.get("output-to-user")
+                .mapValues(value -> ((IdentityOutput.ToUser) value).event(), Named.as("user-event"))
+                .repartition(Repartitioned.with(Serdes.String(), serdes.timelineEvent()).withName(Catalogue.EVENTS_BY_USER))
+                .process(() -> new TimelineStage(settings), Named.as("timeline"), TIMELINE_STORES)
+                .to(topics.timeline(), Produced.with(Serdes.String(), serdes.timelineEvent()).withName("timeline-sink"));
+
+        return builder.build();
+    }
+
+    private static void addStores(StreamsBuilder builder, StitchSettings settings, StitchSerdes serdes) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.IDENTITIES_STORE),
+                Serdes.String(), serdes.identityState()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.ANONYMOUS_HISTORY_STORE),
+                Serdes.Bytes(), serdes.segmentEvent()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.HISTORY_EXPIRY_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(Catalogue.DEDUP_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
+                Stores.persistentTimestampedKeyValueStore(Catalogue.REORDER_BUFFER_STORE),
+                Serdes.Bytes(), serdes.timelineEvent()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.PENDING_USERS_STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_STATE_STORE),
+                Serdes.String(), serdes.userState()).withCachingEnabled());
+    }
+
+    private static String[] withDedup(String[] stores) {
+        String[] all = Arrays.copyOf(stores, stores.length + 1);
+        all[stores.length] = Catalogue.DEDUP_STORE;
+        return all;
+    }
+
+    /** The application's topology settings, refusing to build if any internal topic or store was left to a generated name. */
+    private static TopologyConfig explicitNaming(Properties streamsConfig) {
+        Properties props = new Properties();
+        props.putAll(streamsConfig);
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        return new TopologyConfig(new StreamsConfig(props));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.stitch.stream.topology;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stitch.schema.SegmentEvent;
+
+import java.time.Instant;
+
+/** Builds Segment events for tests, with their original JSON, the way the bridge would. */
+final class SegmentEvents {
+
+    static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SegmentEvents() {
+    }
+
+    static Instant at(int seconds) {
+        return T0.plusSeconds(seconds);
+    }
+
+    static SegmentEvent page(String messageId, String anonymousId, String name, Instant time) {
+        return event(messageId, "page", null, anonymousId, null, time).setName(name).build();
+    }
+
+    static SegmentEvent track(String messageId, String userId, String anonymousId, String event, Instant time) {
+        return event(messageId, "track", userId, anonymousId, null, time).setEvent(event).build();
+    }
+
+    /** A server-side identify: userId, with the browser's pixel id passed in {@code context.anonymousId}. */
+    static SegmentEvent serverIdentify(String messageId, String userId, String pixelId, Instant time) {
+        return event(messageId, "identify", userId, null, pixelId, time).build();
+    }
+
+    /** A frontend identify: userId and the pixel's own anonymousId. */
+    static SegmentEvent identify(String messageId, String userId, String anonymousId, Instant time) {
+        return event(messageId, "identify", userId, anonymousId, null, time).build();
+    }
+
+    static SegmentEvent.Builder event(String messageId, String type, String userId, String anonymousId,
+                                      String contextAnonymousId, Instant time) {
+        ObjectNode json = JSON.createObjectNode().put("messageId", messageId).put("type", type)
+                .put("timestamp", time.toString());
+        if (userId != null) {
+            json.put("userId", userId);
+        }
+        if (anonymousId != null) {
+            json.put("anonymousId", anonymousId);
+        }
+        if (contextAnonymousId != null) {
+            json.putObject("context").put("anonymousId", contextAnonymousId);
+        }
+        return SegmentEvent.newBuilder()
+                .setMessageId(messageId)
+                .setType(type)
+                .setUserId(userId)
+                .setAnonymousId(anonymousId)
+                .setContextAnonymousId(contextAnonymousId)
+                .setTimestamp(time)
+                .setReceivedAt(time)
+                .setSource("test")
+                .setJson(json.toString());
+    }
+}

@@ -1,0 +1,174 @@
+package dev.stitch.stream.topology;
+
+import dev.stitch.events.EventIds;
+import dev.stitch.schema.ChangeKind;
+import dev.stitch.schema.IdentityChange;
+import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.TimelineEvent;
+import dev.stitch.serde.SchemaRegistries;
+import dev.stitch.stream.config.StitchSettings;
+import dev.stitch.stream.config.StreamsProperties;
+import dev.stitch.stream.identity.StitchMetrics;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The stitching topology in a {@link TopologyTestDriver}, with real RocksDB stores and an in-memory
+ * schema registry, and its output topics read back as plain values that tests compare exactly.
+ */
+final class StitchDriver implements AutoCloseable {
+
+    /** One record of stitch.timeline, as tests compare it. */
+    record Emitted(String userId, String messageId, Long sequence, boolean stitched, boolean late) {
+    }
+
+    /** One record of stitch.identity-changes, as tests compare it. */
+    record Change(String id, ChangeKind kind, String userId, String previousUserId, String messageId) {
+    }
+
+    private final StitchSettings settings;
+    private final StitchSerdes serdes;
+    private final TopologyTestDriver driver;
+    private final Path stateDir;
+    private final TestInputTopic<String, SegmentEvent> raw;
+    private final TestInputTopic<byte[], byte[]> rawBytes;
+    private final TestOutputTopic<String, TimelineEvent> timeline;
+    private final TestOutputTopic<String, TimelineEvent> anonymous;
+    private final TestOutputTopic<String, IdentityChange> changes;
+    private final TestOutputTopic<byte[], byte[]> deadLetters;
+
+    StitchDriver(StitchSettings settings) {
+        this.settings = settings;
+        this.serdes = StitchSerdes.using(SchemaRegistries.connect("mock://" + UUID.randomUUID(), null));
+        try {
+            stateDir = Files.createTempDirectory("stitch-driver");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var props = StreamsProperties.of("stitch-test", "unused:9092", stateDir, 32L * 1024 * 1024, Map.of());
+        driver = new TopologyTestDriver(StitchTopology.build(settings, serdes, props), props, SegmentEvents.T0);
+        var topics = settings.topics();
+        raw = driver.createInputTopic(topics.raw(), new StringSerializer(), serdes.segmentEvent().serializer());
+        rawBytes = driver.createInputTopic(topics.raw(), new ByteArraySerializer(), new ByteArraySerializer());
+        timeline = driver.createOutputTopic(topics.timeline(), new StringDeserializer(), serdes.timelineEvent().deserializer());
+        anonymous = driver.createOutputTopic(topics.anonymous(), new StringDeserializer(), serdes.timelineEvent().deserializer());
+        changes = driver.createOutputTopic(topics.identityChanges(), new StringDeserializer(), serdes.identityChange().deserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    StitchDriver() {
+        this(StitchSettings.defaults());
+    }
+
+    /** Sends an event keyed the way the bridge keys it, arriving at its own event time. */
+    StitchDriver send(SegmentEvent event) {
+        return send(event, event.getTimestamp());
+    }
+
+    /** Sends an event keyed the way the bridge keys it, arriving at {@code arrival}. */
+    StitchDriver send(SegmentEvent event, Instant arrival) {
+        return sendKeyed(EventIds.of(event, settings.junkIds()).routingKey(), event, arrival);
+    }
+
+    StitchDriver sendKeyed(String key, SegmentEvent event, Instant arrival) {
+        raw.pipeInput(new TestRecord<>(key, event, arrival));
+        return this;
+    }
+
+    StitchDriver sendBytes(byte[] key, byte[] value, Instant arrival) {
+        rawBytes.pipeInput(new TestRecord<>(key, value, arrival));
+        return this;
+    }
+
+    /** Lets wall-clock time pass beyond the grace period, so every waiting event is emitted. */
+    StitchDriver settle() {
+        driver.advanceWallClockTime(settings.reorderGrace().plus(settings.flushInterval()));
+        return this;
+    }
+
+    /** Lets wall-clock time pass without new records. */
+    StitchDriver idle(Duration duration) {
+        driver.advanceWallClockTime(duration);
+        return this;
+    }
+
+    List<Emitted> timeline() {
+        return timeline.readRecordsToList().stream()
+                .map(r -> new Emitted(r.key(), r.value().getEvent().getMessageId(), r.value().getSequence(),
+                        r.value().getStitched(), r.value().getLate()))
+                .toList();
+    }
+
+    List<TestRecord<String, TimelineEvent>> timelineRecords() {
+        return timeline.readRecordsToList();
+    }
+
+    /** stitch.anonymous as "key messageId" pairs. */
+    List<String> anonymous() {
+        return anonymous.readRecordsToList().stream()
+                .map(r -> r.key() + " " + r.value().getEvent().getMessageId())
+                .toList();
+    }
+
+    List<Change> changes() {
+        return changes.readRecordsToList().stream()
+                .map(r -> new Change(r.key(), r.value().getKind(), r.value().getUserId(), r.value().getPreviousUserId(),
+                        r.value().getMessageId()))
+                .toList();
+    }
+
+    List<IdentityChange> changeRecords() {
+        return changes.readValuesToList();
+    }
+
+    List<TestRecord<byte[], byte[]>> deadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    /** The value of one of the stitching counters, summed over threads. */
+    double metric(String name) {
+        double total = 0;
+        for (Map.Entry<MetricName, ? extends Metric> entry : driver.metrics().entrySet()) {
+            if (entry.getKey().group().equals(StitchMetrics.GROUP) && entry.getKey().name().equals(name + "-total")) {
+                total += ((Number) entry.getValue().metricValue()).doubleValue();
+            }
+        }
+        return total;
+    }
+
+    StitchSerdes serdes() {
+        return serdes;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        deleteRecursively(stateDir);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
