@@ -45,6 +45,21 @@ public final class JunkIds {
         return junk;
     }
 
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof JunkIds that && junk.equals(that.junk);
+    }
+
+    @Override
+    public int hashCode() {
+        return junk.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "JunkIds" + junk;
+    }
+
     private static String normalise(String value) {
         return value.trim().toLowerCase(Locale.ROOT);
     }

@@ -25,6 +25,8 @@ public final class StreamsProperties {
         // R14: no duplicate and no missing record for read_committed consumers, whatever crashes.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // The topology has no global stores; this only opts in now to what Kafka 5.0 will make the default.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         props.put(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, Long.toString(rocksDbMemoryBytes));
         props.putAll(clientOverrides);

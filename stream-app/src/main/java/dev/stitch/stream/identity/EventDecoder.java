@@ -3,6 +3,7 @@ package dev.stitch.stream.identity;
 import dev.stitch.events.EventIds;
 import dev.stitch.events.JunkIds;
 import dev.stitch.schema.SegmentEvent;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -43,7 +44,9 @@ public final class EventDecoder implements Processor<byte[], byte[], String, Dec
         try {
             String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
             event = deserializer.deserialize(topic, record.headers(), record.value());
-        } catch (RuntimeException e) {
+        } catch (SerializationException e) {
+            // Only bad bytes are dead-lettered; a registry that cannot be reached is not the record's
+            // fault and fails the task, so the record is processed again once the registry is back.
             deadLetter(record, "the value is not a SegmentEvent in the registry's Avro wire format", e);
             return;
         }

@@ -1,0 +1,147 @@
+package dev.stitch.stream.app;
+
+import dev.stitch.serde.SchemaRegistry;
+import dev.stitch.serde.SchemaRegistryException;
+import dev.stitch.stream.config.AppConfig;
+import dev.stitch.stream.config.StreamsProperties;
+import dev.stitch.stream.config.TopicNames;
+import dev.stitch.stream.topology.StitchSerdes;
+import dev.stitch.stream.topology.StitchTopology;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+/** The stitching topology running in Kafka Streams: start, state, stop. */
+public final class StitchApplication implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StitchApplication.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+
+    private StitchApplication(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /** Creates missing topics (when configured to), then starts processing; returns at once. */
+    public static StitchApplication start(AppConfig config, SchemaRegistry registry, String bootstrapServers) {
+        Properties props = streamsProperties(config, bootstrapServers);
+        if (config.createTopics()) {
+            createMissingTopics(props, config.settings().topics(), config.partitions());
+        }
+        KafkaStreams streams = new KafkaStreams(
+                StitchTopology.build(config.settings(), StitchSerdes.using(registry), props), props);
+        streams.setUncaughtExceptionHandler(StitchApplication::onStreamThreadFailure);
+        streams.start();
+        return new StitchApplication(streams);
+    }
+
+    /**
+     * A registry that cannot be reached is passing trouble: the thread is replaced and its uncommitted
+     * records are processed again. Anything else stops the application rather than loop on it.
+     */
+    private static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onStreamThreadFailure(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SchemaRegistryException registryError && (registryError.status() == 0 || registryError.status() >= 500)) {
+                log.warn("The Schema Registry could not be used ({}); the stream thread is replaced and retries. "
+                        + "Check that SCHEMA_REGISTRY_URL answers.", registryError.getMessage());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+        }
+        log.error("A stream thread failed and the application stops; the records it was processing stay uncommitted "
+                + "and are processed again after a restart. Check the error below, fix its cause, and start again.", error);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    public static Properties streamsProperties(AppConfig config, String bootstrapServers) {
+        Properties props = StreamsProperties.of(config.applicationId(), bootstrapServers, config.stateDir(),
+                config.rocksDbMemoryBytes(), config.clientOverrides());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        return props;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Waits until the application processes (RUNNING) or gives up (ERROR, or the timeout). */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /**
+     * Stops after committing, and leaves the consumer group so that the partitions move at once to
+     * the other instances, or back to this one when it restarts, instead of after the session timeout.
+     */
+    @Override
+    public void close() {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT));
+    }
+
+    private static void createMissingTopics(Properties props, TopicNames topics, int partitions) {
+        Properties adminProps = new Properties();
+        adminProps.putAll(props);
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        List<NewTopic> wanted = List.of(topics.raw(), topics.timeline(), topics.anonymous(), topics.identityChanges(),
+                        topics.deadLetters()).stream()
+                .map(name -> new NewTopic(name, Optional.of(partitions), Optional.empty()))
+                .toList();
+        try (Admin admin = Admin.create(withoutStreamsOnlyKeys(adminProps))) {
+            for (var entry : admin.createTopics(wanted).values().entrySet()) {
+                try {
+                    entry.getValue().get();
+                    log.info("Created topic {} with {} partitions", entry.getKey(), partitions);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Could not create topic " + entry.getKey() + ": "
+                                + e.getCause().getMessage() + ". Create it yourself, or check the broker's ACLs.", e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics", e);
+        }
+    }
+
+    /** The Admin client warns about every Streams-only key; give it only what clients understand. */
+    private static Properties withoutStreamsOnlyKeys(Properties props) {
+        Properties clean = new Properties();
+        var known = AdminClientConfig.configNames();
+        props.forEach((key, value) -> {
+            if (known.contains(key.toString())) {
+                clean.put(key, value);
+            }
+        });
+        return clean;
+    }
+}

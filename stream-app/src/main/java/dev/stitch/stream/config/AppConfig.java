@@ -1,0 +1,125 @@
+package dev.stitch.stream.config;
+
+import dev.stitch.events.JunkIds;
+import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The stream application's whole configuration, read from environment variables (DESIGN §6) and
+ * validated at start.
+ *
+ * @param bootstrapServers    Kafka to use; null means the embedded default starts its own broker
+ * @param schemaRegistryUrl   the Schema Registry; null in the embedded default (it runs its own)
+ * @param registryUserInfo    basic-auth "user:password" for the registry, or null
+ * @param dataDir             where local state lives: RocksDB stores, and in the embedded default the broker and registry
+ * @param applicationId       Kafka Streams application id: names the consumer group and internal topics
+ * @param kafkaPort           the embedded broker's port
+ * @param registryPort        the embedded registry's port
+ * @param partitions          partitions of the topics the application creates when they are missing
+ * @param createTopics        whether to create missing topics at start
+ * @param streamThreads       Kafka Streams threads in this instance
+ * @param rocksDbMemoryBytes  memory of all RocksDB stores together
+ * @param settings            the stitching rules' settings
+ * @param clientOverrides     KAFKA_-prefixed variables, passed to the Kafka clients as their properties
+ */
+public record AppConfig(
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        String registryUserInfo,
+        Path dataDir,
+        String applicationId,
+        int kafkaPort,
+        int registryPort,
+        int partitions,
+        boolean createTopics,
+        int streamThreads,
+        long rocksDbMemoryBytes,
+        StitchSettings settings,
+        Map<String, String> clientOverrides) {
+
+    public boolean embedded() {
+        return bootstrapServers == null;
+    }
+
+    /** Where the embedded default's Kafka answers: what replay and timeline use when KAFKA_BOOTSTRAP_SERVERS is unset. */
+    public String bootstrapOrEmbedded() {
+        return embedded() ? "localhost:" + kafkaPort : bootstrapServers;
+    }
+
+    /** Where the embedded default's registry answers, unless SCHEMA_REGISTRY_URL says otherwise. */
+    public String registryOrEmbedded() {
+        return schemaRegistryUrl != null ? schemaRegistryUrl : "http://localhost:" + registryPort;
+    }
+
+    public Path stateDir() {
+        return dataDir.resolve("streams");
+    }
+
+    /**
+     * @throws IllegalArgumentException listing every variable that is wrong
+     */
+    public static AppConfig fromEnvironment(Map<String, String> env) {
+        EnvironmentReader read = new EnvironmentReader(env);
+        StitchSettings defaults = StitchSettings.defaults();
+        TopicNames defaultTopics = defaults.topics();
+        TopicNames topics = new TopicNames(
+                read.text("STITCH_TOPIC_RAW", defaultTopics.raw()),
+                read.text("STITCH_TOPIC_TIMELINE", defaultTopics.timeline()),
+                read.text("STITCH_TOPIC_ANONYMOUS", defaultTopics.anonymous()),
+                read.text("STITCH_TOPIC_IDENTITY_CHANGES", defaultTopics.identityChanges()),
+                read.text("STITCH_TOPIC_DLQ", defaultTopics.deadLetters()));
+        StitchSettings settings = new StitchSettings(
+                topics,
+                JunkIds.of(read.list("STITCH_JUNK_IDS", JunkIds.DEFAULT_VALUES)),
+                read.choice("STITCH_CONFLICT_POLICY", ConflictPolicy.class, defaults.conflictPolicy()),
+                read.duration("STITCH_REORDER_GRACE", defaults.reorderGrace()),
+                read.duration("STITCH_FLUSH_INTERVAL", defaults.flushInterval()),
+                read.duration("STITCH_DEDUP_WINDOW", defaults.dedupWindow()),
+                read.duration("STITCH_HISTORY_RETENTION", defaults.historyRetention()),
+                read.integer("STITCH_HISTORY_MAX_EVENTS", defaults.historyMaxEventsPerId(), 1, 1_000_000),
+                read.duration("STITCH_HISTORY_SCAN_INTERVAL", defaults.historyExpiryScanInterval()));
+        if (settings.flushInterval().isZero() || settings.flushInterval().isNegative()) {
+            read.problem("STITCH_FLUSH_INTERVAL must be longer than zero");
+        }
+        if (settings.dedupWindow().isNegative() || settings.dedupWindow().isZero()) {
+            read.problem("STITCH_DEDUP_WINDOW must be longer than zero");
+        }
+        String bootstrap = read.text("KAFKA_BOOTSTRAP_SERVERS");
+        String registryUrl = read.text("SCHEMA_REGISTRY_URL");
+        if (bootstrap != null && registryUrl == null) {
+            read.problem("SCHEMA_REGISTRY_URL is required with KAFKA_BOOTSTRAP_SERVERS (for example http://schema-registry:8081); "
+                    + "unset KAFKA_BOOTSTRAP_SERVERS to run the embedded default instead");
+        }
+        AppConfig config = new AppConfig(
+                bootstrap,
+                registryUrl,
+                read.text("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO"),
+                Path.of(read.text("STITCH_DATA_DIR", "data")).toAbsolutePath(),
+                read.text("STITCH_APPLICATION_ID", "stitch"),
+                read.integer("STITCH_KAFKA_PORT", 9092, 0, 65535),
+                read.integer("STITCH_REGISTRY_PORT", 8085, 0, 65535),
+                read.integer("STITCH_PARTITIONS", 2, 1, 10_000),
+                !"false".equalsIgnoreCase(read.text("STITCH_CREATE_TOPICS", "true")),
+                read.integer("STITCH_STREAM_THREADS", 1, 1, 64),
+                read.bytes("STITCH_ROCKSDB_MEMORY", BoundedRocksDbMemory.DEFAULT_TOTAL_BYTES),
+                settings,
+                clientOverrides(env));
+        read.check();
+        return config;
+    }
+
+    /** KAFKA_SECURITY_PROTOCOL=SASL_SSL becomes security.protocol=SASL_SSL, and so on. */
+    static Map<String, String> clientOverrides(Map<String, String> env) {
+        Map<String, String> overrides = new TreeMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("KAFKA_") && !name.equals("KAFKA_BOOTSTRAP_SERVERS")) {
+                overrides.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return overrides;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.stitch.stream.launcher;
+
+import dev.stitch.stream.config.AppConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The command line: {@code stream} (the default) runs the stitching application, against external
+ * Kafka or as the embedded default; {@code replay FILE} backfills Segment events; {@code timeline
+ * USER_ID} prints a user's stitched timeline. Settings come from environment variables (README).
+ */
+@Command(name = "stitch", mixinStandardHelpOptions = true, version = "stitch 0.1.0",
+        description = "Real-time identity stitching for Segment events on Kafka Streams.",
+        subcommands = {StreamCommand.class, ReplayCommand.class, TimelineCommand.class})
+public final class Launcher implements Callable<Integer> {
+
+    private final Map<String, String> environment;
+
+    @Spec
+    private CommandSpec spec;
+
+    public Launcher(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Launcher(System.getenv())).execute(args));
+    }
+
+    /** No subcommand: run the application, as "stream" does. */
+    @Override
+    public Integer call() {
+        return spec.commandLine().execute("stream");
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** The configuration, or null after telling the user on standard error what is wrong. */
+    AppConfig configuration() {
+        try {
+            return AppConfig.fromEnvironment(environment);
+        } catch (IllegalArgumentException e) {
+            err().println("stitch: " + e.getMessage());
+            return null;
+        }
+    }
+}

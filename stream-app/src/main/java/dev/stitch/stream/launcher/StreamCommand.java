@@ -1,0 +1,66 @@
+package dev.stitch.stream.launcher;
+
+import dev.stitch.serde.SchemaRegistries;
+import dev.stitch.stream.app.EmbeddedStack;
+import dev.stitch.stream.app.StitchApplication;
+import dev.stitch.stream.config.AppConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs the stitching application until stopped; with no KAFKA_BOOTSTRAP_SERVERS, the embedded default. */
+@Command(name = "stream", description = "Run the stitching application (embedded Kafka when KAFKA_BOOTSTRAP_SERVERS is unset).")
+final class StreamCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private Launcher launcher;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AppConfig config = launcher.configuration();
+        if (config == null) {
+            return 2;
+        }
+        AutoCloseable running;
+        if (config.embedded()) {
+            EmbeddedStack stack = EmbeddedStack.start(config);
+            running = stack;
+            printEmbeddedBanner(config, stack);
+        } else {
+            var registry = SchemaRegistries.connect(config.schemaRegistryUrl(), config.registryUserInfo());
+            running = StitchApplication.start(config, registry, config.bootstrapServers());
+            launcher.out().println("stitch is processing " + config.settings().topics().raw() + " on " + config.bootstrapServers());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                running.close();
+            } catch (Exception e) {
+                launcher.err().println("Error while stopping: " + e.getMessage());
+            }
+            stopped.countDown();
+        }, "stitch-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private void printEmbeddedBanner(AppConfig config, EmbeddedStack stack) {
+        var topics = config.settings().topics();
+        launcher.out().println();
+        launcher.out().println("stitch is running (embedded default: Kafka, Schema Registry and the stitching application in this process)");
+        launcher.out().println("  Kafka            " + stack.bootstrapServers());
+        launcher.out().println("  Schema Registry  " + stack.registryUrl());
+        launcher.out().println("  data             " + config.dataDir());
+        launcher.out().println("  input topic      " + topics.raw());
+        launcher.out().println("  output topics    " + topics.timeline() + ", " + topics.anonymous() + ", "
+                + topics.identityChanges() + ", " + topics.deadLetters());
+        launcher.out().println();
+        launcher.out().println("Try it, from another terminal in this folder:");
+        launcher.out().println("  ./stitch replay examples/documented-flow.ndjson");
+        launcher.out().println("  ./stitch timeline user-42");
+        launcher.out().println();
+        launcher.out().println("Press Ctrl+C to stop; the data stays in " + config.dataDir() + ".");
+    }
+}

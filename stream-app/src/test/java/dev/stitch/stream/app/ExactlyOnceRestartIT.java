@@ -1,0 +1,198 @@
+package dev.stitch.stream.app;
+
+import dev.stitch.events.EventIds;
+import dev.stitch.events.JunkIds;
+import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.TimelineEvent;
+import dev.stitch.serde.AvroSerde;
+import dev.stitch.serde.InMemorySchemaRegistry;
+import dev.stitch.serde.RegistryHttpServer;
+import dev.stitch.serde.SchemaRegistry;
+import dev.stitch.stream.config.AppConfig;
+import dev.stitch.stream.embedded.EmbeddedKafkaBroker;
+import dev.stitch.stream.launcher.Launcher;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * R14: the application stopped mid-stream and started again on the same state directory yields, for
+ * a read_committed consumer, every expected timeline record exactly once, with gap-free sequences.
+ */
+class ExactlyOnceRestartIT {
+
+    private static final int USERS = 150;
+    private static final int EVENTS_PER_USER = 6;
+    private static final int EXPECTED = USERS * EVENTS_PER_USER;
+
+    @TempDir
+    Path dir;
+    private EmbeddedKafkaBroker broker;
+    private RegistryHttpServer registryServer;
+    private SchemaRegistry registry;
+    private Map<String, String> env;
+
+    @BeforeEach
+    void start() {
+        broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
+        registry = new InMemorySchemaRegistry();
+        registryServer = RegistryHttpServer.start(registry, "localhost", 0);
+        env = Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", registryServer.url(),
+                "STITCH_DATA_DIR", dir.resolve("app").toString(),
+                "STITCH_APPLICATION_ID", "restart-it-" + UUID.randomUUID(),
+                "STITCH_REORDER_GRACE", "300ms",
+                "STITCH_FLUSH_INTERVAL", "100ms",
+                // Commit often, so a stop lands between commits with work in flight.
+                "KAFKA_COMMIT_INTERVAL_MS", "50",
+                // Kafka Streams does not leave its group on close: let the broker notice the old member soon.
+                "KAFKA_SESSION_TIMEOUT_MS", "6000",
+                "KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+    }
+
+    @AfterEach
+    void stop() {
+        registryServer.close();
+        broker.close();
+    }
+
+    @Test
+    void closedMidStreamAndRestartedEmitsEveryRecordOnce() throws Exception {
+        AppConfig config = AppConfig.fromEnvironment(env);
+        createTopics(config);
+        List<SegmentEvent> events = visitors();
+        produce(events.subList(0, events.size() / 2), config);
+        try (var first = StitchApplication.start(config, registry, broker.bootstrapServers())) {
+            produce(events.subList(events.size() / 2, events.size()), config);
+            awaitTimelineRecords(config, EXPECTED / 3);
+        } // closed, local state kept: no cleanUp()
+
+        assertEveryRecordOnceAfterARestart(config);
+    }
+
+    @Test
+    void killedProcessMidStreamAndRestartedEmitsEveryRecordOnce() throws Exception {
+        AppConfig config = AppConfig.fromEnvironment(env);
+        createTopics(config);
+        List<SegmentEvent> events = visitors();
+        produce(events.subList(0, events.size() / 2), config);
+        Process process = startInAnotherProcess();
+        try {
+            produce(events.subList(events.size() / 2, events.size()), config);
+            awaitTimelineRecords(config, EXPECTED / 3);
+        } finally {
+            process.destroyForcibly().waitFor(); // SIGKILL: no close, no commit, transactions left open
+        }
+
+        assertEveryRecordOnceAfterARestart(config);
+    }
+
+    private void assertEveryRecordOnceAfterARestart(AppConfig config) throws Exception {
+        try (var second = StitchApplication.start(config, registry, broker.bootstrapServers())) {
+            awaitTimelineRecords(config, EXPECTED);
+        }
+        List<ConsumerRecord<String, TimelineEvent>> timeline = TopicReader.readToEnd(broker.bootstrapServers(),
+                config.settings().topics().timeline(), new StringDeserializer(), timelineDeserializer());
+
+        assertThat(timeline).hasSize(EXPECTED);
+        assertThat(timeline).extracting(r -> r.value().getEvent().getMessageId()).doesNotHaveDuplicates();
+        Map<String, List<Long>> sequences = new TreeMap<>();
+        timeline.forEach(r -> sequences.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value().getSequence()));
+        assertThat(sequences).hasSize(USERS);
+        sequences.forEach((user, seqs) -> assertThat(seqs).as(user).containsExactly(1L, 2L, 3L, 4L, 5L, 6L));
+    }
+
+    private void createTopics(AppConfig config) {
+        var topics = config.settings().topics();
+        broker.createTopics(config.partitions(), topics.raw(), topics.timeline(), topics.anonymous(),
+                topics.identityChanges(), topics.deadLetters());
+    }
+
+    private void awaitTimelineRecords(AppConfig config, int count) {
+        TopicReader.readUntil(broker.bootstrapServers(), config.settings().topics().timeline(), new StringDeserializer(),
+                timelineDeserializer(), read -> read.size() >= count, Duration.ofSeconds(120));
+    }
+
+    private Deserializer<TimelineEvent> timelineDeserializer() {
+        return new AvroSerde<>(TimelineEvent.class, registry).deserializer();
+    }
+
+    /** The launcher's stream command in a separate JVM, on the test's classpath. */
+    private Process startInAnotherProcess() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Launcher.class.getName(), "stream")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed-process.log").toFile());
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    /**
+     * Each visitor: two anonymous page views, an identify (server-side with the pixel id in context,
+     * frontend, or with a second anonymous id in context), another page view, two server-side tracks.
+     */
+    private static List<SegmentEvent> visitors() {
+        List<SegmentEvent> events = new ArrayList<>();
+        Instant start = Instant.parse("2026-11-02T09:00:00Z");
+        for (int i = 0; i < USERS; i++) {
+            String user = "user-" + i;
+            String pixel = "pixel-" + i;
+            Instant t = start.plusSeconds(i);
+            events.add(event("p1-" + i, "page", null, pixel, null, t.plusMillis(1)));
+            events.add(event("p2-" + i, "page", null, pixel, null, t.plusMillis(2)));
+            events.add(switch (i % 3) {
+                case 0 -> event("id-" + i, "identify", user, null, pixel, t.plusMillis(3));
+                case 1 -> event("id-" + i, "identify", user, pixel, null, t.plusMillis(3));
+                default -> event("id-" + i, "identify", user, "app-" + i, pixel, t.plusMillis(3));
+            });
+            events.add(event("p3-" + i, "page", null, pixel, null, t.plusMillis(4)));
+            events.add(event("t1-" + i, "track", user, null, null, t.plusMillis(5)));
+            events.add(event("t2-" + i, "track", user, null, null, t.plusMillis(6)));
+        }
+        return events;
+    }
+
+    private static SegmentEvent event(String messageId, String type, String userId, String anonymousId,
+                                      String contextAnonymousId, Instant time) {
+        return SegmentEvent.newBuilder().setMessageId(messageId).setType(type).setUserId(userId)
+                .setAnonymousId(anonymousId).setContextAnonymousId(contextAnonymousId)
+                .setEvent(type.equals("track") ? "Clicked" : null)
+                .setTimestamp(time).setReceivedAt(time).setSource("test")
+                .setJson("{\"messageId\":\"" + messageId + "\"}").build();
+    }
+
+    private void produce(List<SegmentEvent> events, AppConfig config) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(),
+                new AvroSerde<>(SegmentEvent.class, registry).serializer())) {
+            for (SegmentEvent event : events) {
+                producer.send(new ProducerRecord<>(config.settings().topics().raw(),
+                        EventIds.of(event, JunkIds.defaults()).routingKey(), event));
+            }
+            producer.flush();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.stitch.stream.launcher;
+
+import dev.stitch.stream.app.EmbeddedStack;
+import dev.stitch.stream.config.AppConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The launcher as a user drives it: the embedded default running, {@code replay} of the documented
+ * flow, {@code timeline} printing the unified timeline, and the data still there after a restart.
+ */
+class LauncherIT {
+
+    private static final Path DOCUMENTED_FLOW = Path.of("..", "examples", "documented-flow.ndjson");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void replayedDocumentedFlowShowsAsOneOrderedTimelineAndSurvivesARestart() throws Exception {
+        Map<String, String> stackEnv = Map.of(
+                "STITCH_DATA_DIR", dir.resolve("data").toString(),
+                "STITCH_KAFKA_PORT", "0",
+                "STITCH_REGISTRY_PORT", "0",
+                "STITCH_REORDER_GRACE", "300ms",
+                "STITCH_FLUSH_INTERVAL", "100ms");
+        try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv))) {
+            Map<String, String> clientEnv = clientEnv(stack);
+
+            Result replay = run(clientEnv, "replay", DOCUMENTED_FLOW.toString());
+            assertThat(replay.exit()).isZero();
+            assertThat(replay.out()).contains("replayed 5 events from " + DOCUMENTED_FLOW + " to segment.raw");
+
+            List<String> rows = awaitTimelineRows(clientEnv, 5);
+            assertThat(rows).extracting(LauncherIT::columns).containsExactly(
+                    List.of("1", "2026-11-02T10:00:01.030Z", "page", "Home", "doc-page-1", "yes", "no"),
+                    List.of("2", "2026-11-02T10:00:09.030Z", "page", "Pricing", "doc-page-2", "yes", "no"),
+                    List.of("3", "2026-11-02T10:00:20.030Z", "page", "Sign up", "doc-page-3", "yes", "no"),
+                    List.of("4", "2026-11-02T10:00:31.010Z", "identify", "", "doc-identify-1", "no", "no"),
+                    List.of("5", "2026-11-02T10:01:05.015Z", "track", "Order Completed", "doc-track-1", "no", "no"));
+        }
+
+        try (var restarted = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv))) {
+            Map<String, String> clientEnv = clientEnv(restarted);
+            Path more = dir.resolve("more.ndjson");
+            Files.writeString(more, "{\"type\":\"track\",\"messageId\":\"after-restart\",\"userId\":\"user-42\","
+                    + "\"event\":\"Order Shipped\",\"timestamp\":\"2026-11-02T11:00:00Z\"}\n");
+
+            assertThat(run(clientEnv, "replay", more.toString()).exit()).isZero();
+
+            List<String> rows = awaitTimelineRows(clientEnv, 6);
+            assertThat(columns(rows.get(5))).containsExactly("6", "2026-11-02T11:00:00Z", "track", "Order Shipped",
+                    "after-restart", "no", "no");
+        }
+    }
+
+    @Test
+    void replayReportsLinesThatAreNotEventsAndSendsTheRest() throws Exception {
+        Map<String, String> stackEnv = Map.of("STITCH_DATA_DIR", dir.resolve("data").toString(),
+                "STITCH_KAFKA_PORT", "0", "STITCH_REGISTRY_PORT", "0");
+        try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv))) {
+            Path file = dir.resolve("mixed.ndjson");
+            Files.writeString(file, String.join("\n",
+                    "{\"type\":\"page\",\"anonymousId\":\"a1\",\"name\":\"Home\"}",
+                    "{\"type\":\"track\",\"userId\":\"u1\"}",
+                    "not json",
+                    "",
+                    "[1,2]"));
+
+            Result replay = run(clientEnv(stack), "replay", file.toString());
+
+            assertThat(replay.exit()).isEqualTo(1);
+            assertThat(replay.out()).contains("replayed 1 events")
+                    .contains("line 2 (event): a track event needs \"event\"")
+                    .contains("line 3: not valid JSON")
+                    .contains("line 5: expected a JSON object, one event per line");
+        }
+    }
+
+    @Test
+    void refusesAWrongSettingWithASentenceNamingIt() {
+        Result result = run(Map.of("STITCH_REORDER_GRACE", "soon"), "timeline", "user-42");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("STITCH_REORDER_GRACE=\"soon\" is not valid");
+    }
+
+    private static Map<String, String> clientEnv(EmbeddedStack stack) {
+        return Map.of("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers(), "SCHEMA_REGISTRY_URL", stack.registryUrl());
+    }
+
+    /** Runs {@code timeline user-42} until it prints {@code count} rows (the stream emits after its grace period). */
+    private static List<String> awaitTimelineRows(Map<String, String> env, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Result timeline = run(env, "timeline", "user-42");
+            List<String> rows = timeline.out().lines().skip(1).filter(line -> !line.startsWith("(")).toList();
+            if (rows.size() >= count || System.nanoTime() > deadline) {
+                assertThat(timeline.exit()).isZero();
+                assertThat(rows).hasSize(count);
+                return rows;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The columns of a timeline row; the name column may hold spaces, so it is what lies between type and messageId. */
+    private static List<String> columns(String row) {
+        String[] parts = row.trim().split("\\s+");
+        int n = parts.length;
+        String name = String.join(" ", List.of(parts).subList(3, n - 3));
+        return List.of(parts[0], parts[1], parts[2], name, parts[n - 3], parts[n - 2], parts[n - 1]);
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private static Result run(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new Launcher(env));
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        int exit = command.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+}
