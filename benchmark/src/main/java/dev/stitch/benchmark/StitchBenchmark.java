@@ -1,0 +1,234 @@
+package dev.stitch.benchmark;
+
+import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.TimelineEvent;
+import dev.stitch.serde.AvroSerde;
+import dev.stitch.serde.SchemaRegistries;
+import dev.stitch.serde.SchemaRegistry;
+import dev.stitch.stream.config.StreamsProperties;
+import dev.stitch.stream.config.TopicNames;
+import dev.stitch.stream.embedded.EmbeddedKafkaBroker;
+import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Measures the stitching topology against a minimal re-keying baseline on one in-process broker:
+ * throughput over the same pre-produced Segment events, then end-to-end latency of a steady stream
+ * through each running application. A program that prints figures, not a test.
+ *
+ * <pre>
+ * mvn -B -q -pl benchmark -am package -DskipTests &amp;&amp; java -jar benchmark/target/benchmark.jar [--events=200000] [--grace=5s]
+ * </pre>
+ */
+public final class StitchBenchmark {
+
+    private static final int PARTITIONS = 2;
+    private static final String RAW_TOPIC = TopicNames.defaults().raw();
+    /** Put in front of the warm-up runs' application ids and output topics. */
+    private static final String WARM_UP = "warmup.";
+    private static final Duration TIMEOUT = Duration.ofMinutes(10);
+    private static final long STARTED_AT = System.nanoTime();
+
+    private final BenchmarkOptions options;
+    private final Path workDir;
+
+    private StitchBenchmark(BenchmarkOptions options, Path workDir) {
+        this.options = options;
+        this.workDir = workDir;
+    }
+
+    public static void main(String[] args) throws IOException {
+        BenchmarkOptions options;
+        try {
+            options = BenchmarkOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path workDir = Files.createTempDirectory("stitch-benchmark-");
+        int status = 0;
+        try {
+            new StitchBenchmark(options, workDir).run();
+        } catch (Exception e) {
+            System.err.println("The benchmark failed: " + e.getMessage());
+            e.printStackTrace();
+            status = 1;
+        } finally {
+            deleteRecursively(workDir);
+        }
+        // Kafka's and RocksDB's leftover threads must not keep the JVM alive once the figures are out.
+        System.exit(status);
+    }
+
+    private void run() throws Exception {
+        progress("starting a Kafka broker in this JVM under " + workDir);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), 0);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            String bootstrap = broker.bootstrapServers();
+            SchemaRegistry registry = SchemaRegistries.connect("mock://stitch-benchmark-" + UUID.randomUUID(), null);
+            Contenders contenders = new Contenders(registry, RAW_TOPIC, options.reorderGrace());
+            broker.createTopics(PARTITIONS, RAW_TOPIC);
+            for (String run : runNames()) {
+                contenders.both(run, false).forEach(
+                        contender -> broker.createTopics(PARTITIONS, contender.outputTopics().toArray(String[]::new)));
+            }
+
+            progress("generating " + BenchmarkReport.n(options.events()) + " events and producing them to " + RAW_TOPIC);
+            long spanMs = options.events() * 1000L / options.arrivalRate();
+            VisitorTraffic traffic = new VisitorTraffic(options.seed(), "", options.users(), options.arrivalRate(),
+                    System.currentTimeMillis() - spanMs);
+            InputLoader.Loaded input = InputLoader.load(bootstrap, admin, RAW_TOPIC,
+                    new AvroSerde<>(SegmentEvent.class, registry).serializer(), traffic, options.events());
+            progress(String.format("produced in %s; mean JSON size %.0f B, mean Avro record %.0f B",
+                    BenchmarkReport.seconds(input.took()), input.meanJsonBytes(), input.meanRecordBytes()));
+
+            for (Contender contender : contenders.both(WARM_UP, options.baselineFirst())) {
+                warmUp(contender, admin, bootstrap, input);
+            }
+            Map<String, ContenderResult> results = new LinkedHashMap<>();
+            for (int round = 1; round <= options.rounds(); round++) {
+                // Every other round the other application goes first, so neither always runs after the other.
+                boolean baselineFirst = options.baselineFirst() ^ (round % 2 == 0);
+                for (Contender contender : contenders.both(roundName(round), baselineFirst)) {
+                    ThroughputRound measured = throughputRound(round, contender, admin, bootstrap, input, traffic.tally());
+                    results.merge(contender.name(), new ContenderResult(contender, List.of(measured), null, null),
+                            (first, next) -> first.withRound(measured));
+                }
+            }
+            int index = 0;
+            for (Map.Entry<String, ContenderResult> result : results.entrySet()) {
+                result.setValue(latencyPhase(result.getValue(), admin, bootstrap, registry, index++));
+            }
+            new BenchmarkReport(System.out).print(options, input, traffic.tally(), streamsConfig(bootstrap, "report"),
+                    List.copyOf(results.values()));
+        }
+    }
+
+    /**
+     * Runs the application over the first events under a throw-away id and output topics, so that the
+     * measured runs find the JIT done with the code they share, whichever runs first.
+     */
+    private void warmUp(Contender contender, Admin admin, String bootstrap, InputLoader.Loaded input) throws Exception {
+        if (options.warmUpEvents() == 0) {
+            return;
+        }
+        long warmUpEvents = Math.min(options.warmUpEvents(), input.events());
+        progress("warm-up: " + contender.name() + " over the first " + BenchmarkReport.n(warmUpEvents) + " events (not measured)");
+        Map<TopicPartition, Long> targets = new HashMap<>();
+        input.endOffsets().forEach((partition, end) -> targets.put(partition, end * warmUpEvents / input.events()));
+        try (StreamsRun run = StreamsRun.start(contender, streamsConfig(bootstrap, contender.applicationId()))) {
+            run.awaitRunning(TIMEOUT);
+            ThroughputMeter.awaitCommitted(admin, run, contender.applicationId(), targets, TIMEOUT);
+        }
+    }
+
+    private ThroughputRound throughputRound(int round, Contender contender, Admin admin, String bootstrap,
+                                            InputLoader.Loaded input, TrafficTally tally) throws Exception {
+        progress("throughput, round " + round + ": " + contender.name() + " over the " + BenchmarkReport.n(input.events()) + " events");
+        ThroughputMeter.Measured measured;
+        try (StreamsRun run = StreamsRun.start(contender, streamsConfig(bootstrap, contender.applicationId()))) {
+            measured = ThroughputMeter.measure(admin, run, contender.applicationId(), input.endOffsets(), input.events(),
+                    contender.outputTopics(), contender.settleTime(), TIMEOUT);
+        }
+        progress(String.format("  %,.0f events/s", measured.eventsPerSecond()));
+        return new ThroughputRound(round, measured, OutputCounter.count(bootstrap, contender.outputTopics()),
+                contender.predicted().apply(tally),
+                OutputCounter.written(admin, contender.applicationId(), contender.outputTopics()));
+    }
+
+    /** Round 1 uses the product's topic names; later rounds and the warm-up put their name in front. */
+    private static String roundName(int round) {
+        return round == 1 ? "" : "round" + round + ".";
+    }
+
+    private List<String> runNames() {
+        List<String> names = new ArrayList<>(List.of(WARM_UP));
+        for (int round = 1; round <= options.rounds(); round++) {
+            names.add(roundName(round));
+        }
+        return names;
+    }
+
+    /**
+     * Restarts the application on its state, lets it catch up on what the other application's latency
+     * phase produced (and settle), then sends new visitors' events through it at a steady rate.
+     */
+    private ContenderResult latencyPhase(ContenderResult result, Admin admin, String bootstrap, SchemaRegistry registry,
+                                         int index) throws Exception {
+        Contender contender = result.contender();
+        int count = (int) Math.min(Integer.MAX_VALUE, (long) options.latencyRate() * options.latencyDuration().toSeconds());
+        VisitorTraffic live = new VisitorTraffic(options.seed() + 1 + index, "live" + index + "-", options.users(),
+                options.arrivalRate(), System.currentTimeMillis() - count * 1000L / options.arrivalRate());
+        List<GeneratedEvent> events = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            events.add(live.next());
+        }
+        Map<String, Long> expected = new LinkedHashMap<>();
+        Map<String, Long> predicted = contender.predicted().apply(live.tally());
+        contender.outputs().stream().filter(Contender.Output::measureLatency)
+                .forEach(output -> expected.put(output.topic(), predicted.get(output.topic())));
+
+        progress("latency: " + contender.name() + ", " + BenchmarkReport.n(options.latencyRate()) + " events/s for "
+                + options.latencyDuration().toSeconds() + " s");
+        var inputEnds = InputLoader.endOffsets(admin, RAW_TOPIC);
+        boolean catchUp = ThroughputMeter.behind(admin, contender.applicationId(), inputEnds);
+        try (StreamsRun run = StreamsRun.start(contender, streamsConfig(bootstrap, contender.applicationId()))) {
+            run.awaitRunning(TIMEOUT);
+            progress("  restarted on its state, RUNNING");
+            if (catchUp) {
+                ThroughputMeter.awaitCommitted(admin, run, contender.applicationId(), inputEnds, TIMEOUT);
+                Thread.sleep(contender.settleTime().toMillis());
+                progress("  caught up with the other application's latency events");
+            }
+            LatencyProbe probe = new LatencyProbe(bootstrap, new AvroSerde<>(SegmentEvent.class, registry).serializer(),
+                    new AvroSerde<>(TimelineEvent.class, registry).deserializer());
+            LatencyProbe.Measured measured = probe.run(RAW_TOPIC, events, options.latencyRate(), expected,
+                    options.reorderGrace().plusSeconds(15));
+            run.requireHealthy();
+            progress(String.format("  p50 %s", measured.byTopic().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue().millis.getValueAtPercentile(50) + " ms").toList()));
+            return result.withLatency(measured, expected);
+        }
+    }
+
+    /** The product's own configuration for both applications, with one stream thread each. */
+    private Properties streamsConfig(String bootstrap, String applicationId) {
+        Properties props = StreamsProperties.of(applicationId, bootstrap, workDir.resolve("state").resolve(applicationId),
+                BoundedRocksDbMemory.DEFAULT_TOTAL_BYTES, Map.of());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        return props;
+    }
+
+    private static void progress(String message) {
+        System.out.printf("[%6.1f s] %s%n", (System.nanoTime() - STARTED_AT) / 1e9, message);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
