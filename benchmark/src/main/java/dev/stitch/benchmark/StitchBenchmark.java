@@ -7,7 +7,7 @@ import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.stream.config.StreamsProperties;
 import dev.stitch.stream.config.TopicNames;
-import dev.stitch.stream.embedded.EmbeddedKafkaBroker;
+import dev.stitch.embedded.EmbeddedKafkaBroker;
 import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

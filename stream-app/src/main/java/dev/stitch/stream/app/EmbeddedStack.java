@@ -3,7 +3,7 @@ package dev.stitch.stream.app;
 import dev.stitch.serde.InMemorySchemaRegistry;
 import dev.stitch.serde.RegistryHttpServer;
 import dev.stitch.stream.config.AppConfig;
-import dev.stitch.stream.embedded.EmbeddedKafkaBroker;
+import dev.stitch.embedded.EmbeddedKafkaBroker;
 
 import java.nio.file.Path;
 

@@ -6,12 +6,13 @@ import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Holds each user's incoming events for a grace period so they leave in event-time order (R10).
@@ -31,39 +32,41 @@ final class ReorderBuffer {
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
 
     private final TimestampedKeyValueStore<Bytes, TimelineEvent> waiting;
-    private final KeyValueStore<String, Long> oldestArrivalByUser;
+    /**
+     * Users with waiting events, and the arrival time of each one's oldest. Derived from the store, so
+     * kept in memory only: rebuilt from the store when the task starts, instead of being written to a
+     * changelog for every event.
+     */
+    private final Map<String, Long> oldestArrivalByUser = new HashMap<>();
     private final long graceMs;
 
-    ReorderBuffer(TimestampedKeyValueStore<Bytes, TimelineEvent> waiting, KeyValueStore<String, Long> oldestArrivalByUser,
-                  long graceMs) {
+    ReorderBuffer(TimestampedKeyValueStore<Bytes, TimelineEvent> waiting, long graceMs) {
         this.waiting = waiting;
-        this.oldestArrivalByUser = oldestArrivalByUser;
         this.graceMs = graceMs;
+        try (KeyValueIterator<Bytes, ValueAndTimestamp<TimelineEvent>> all = waiting.all()) {
+            all.forEachRemaining(entry -> oldestArrivalByUser.merge(UserTimeKey.id(entry.key), entry.value.timestamp(), Math::min));
+        }
     }
 
     void add(String userId, TimelineEvent event, long arrival) {
         waiting.put(UserTimeKey.of(userId, event.getEvent().getTimestamp().toEpochMilli(), event.getEvent().getMessageId()),
                 ValueAndTimestamp.make(event, arrival));
-        Long oldest = oldestArrivalByUser.get(userId);
-        if (oldest == null || arrival < oldest) {
-            oldestArrivalByUser.put(userId, arrival);
-        }
+        oldestArrivalByUser.merge(userId, arrival, Math::min);
     }
 
     /** Releases every due event as of {@code now}, user by user. */
     void releaseDue(long now, Release release) {
         long dueUpTo = now - graceMs;
-        List<String> users = new ArrayList<>();
-        try (KeyValueIterator<String, Long> pending = oldestArrivalByUser.all()) {
-            while (pending.hasNext()) {
-                KeyValue<String, Long> user = pending.next();
-                if (user.value <= dueUpTo) {
-                    users.add(user.key);
-                }
+        // Users are released oldest first, so output across users follows arrival too.
+        List<Map.Entry<String, Long>> due = new ArrayList<>();
+        oldestArrivalByUser.entrySet().forEach(user -> {
+            if (user.getValue() <= dueUpTo) {
+                due.add(Map.entry(user.getKey(), user.getValue()));
             }
-        }
-        for (String userId : users) {
-            releaseUser(userId, dueUpTo, release);
+        });
+        due.sort(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
+        for (Map.Entry<String, Long> user : due) {
+            releaseUser(user.getKey(), dueUpTo, release);
         }
     }
 
@@ -89,7 +92,7 @@ final class ReorderBuffer {
             remainingOldest = Math.min(remainingOldest, entries.get(i).value.timestamp());
         }
         if (remainingOldest == Long.MAX_VALUE) {
-            oldestArrivalByUser.delete(userId);
+            oldestArrivalByUser.remove(userId);
         } else {
             oldestArrivalByUser.put(userId, remainingOldest);
         }

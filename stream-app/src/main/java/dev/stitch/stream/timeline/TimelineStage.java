@@ -35,8 +35,7 @@ public final class TimelineStage implements Processor<String, TimelineEvent, Str
     public void init(ProcessorContext<String, TimelineEvent> context) {
         this.context = context;
         metrics = StitchMetrics.of(context);
-        buffer = new ReorderBuffer(context.getStateStore(Catalogue.REORDER_BUFFER_STORE),
-                context.getStateStore(Catalogue.PENDING_USERS_STORE), settings.reorderGrace().toMillis());
+        buffer = new ReorderBuffer(context.getStateStore(Catalogue.REORDER_BUFFER_STORE), settings.reorderGrace().toMillis());
         sequencer = new TimelineSequencer(context.getStateStore(Catalogue.USER_STATE_STORE));
         lastRecordWallClock = context.currentSystemTimeMs();
         context.schedule(settings.flushInterval(), PunctuationType.STREAM_TIME, ignored -> releaseDue());

@@ -17,8 +17,6 @@ public final class Catalogue {
 
     /** Key: {@link UserTimeKey}(userId, event time, messageId); value: a TimelineEvent waiting to be emitted. */
     public static final String REORDER_BUFFER_STORE = "reorder-buffer";
-    /** Key: userId; value: arrival (stream) time of the user's oldest event waiting in the reorder buffer. */
-    public static final String PENDING_USERS_STORE = "reorder-pending-users";
     /** Key: userId; value: {@code UserState}, the user's sequence and latest emitted event time. */
     public static final String USER_STATE_STORE = "user-state";
     /** Key: {@link UserTimeKey}(userId, event time, messageId); value: the emitted TimelineEvent. */

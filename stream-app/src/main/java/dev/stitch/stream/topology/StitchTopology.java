@@ -36,7 +36,7 @@ public final class StitchTopology {
     private static final String[] IDENTITY_STORES = {
             Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE, Catalogue.HISTORY_EXPIRY_STORE};
     private static final String[] TIMELINE_STORES = {
-            Catalogue.REORDER_BUFFER_STORE, Catalogue.PENDING_USERS_STORE, Catalogue.USER_STATE_STORE};
+            Catalogue.REORDER_BUFFER_STORE, Catalogue.USER_STATE_STORE};
 
     private StitchTopology() {
     }
@@ -112,21 +112,24 @@ public final class StitchTopology {
         return builder.build();
     }
 
+    /**
+     * Caching pays off only where one key is written again within a commit interval: an id's state, a
+     * user's state. Stores whose keys are written once and read by range (dedup, history, reorder
+     * buffer) skip the cache, whose merged cache-and-store iterators would cost more than they save.
+     */
     private static void addStores(StreamsBuilder builder, StitchSettings settings, StitchSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.IDENTITIES_STORE),
                 Serdes.String(), serdes.identityState()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.ANONYMOUS_HISTORY_STORE),
-                Serdes.Bytes(), serdes.segmentEvent()).withCachingEnabled());
+                Serdes.Bytes(), serdes.segmentEvent()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.HISTORY_EXPIRY_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+                Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(Catalogue.DEDUP_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
+                Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(Catalogue.REORDER_BUFFER_STORE),
-                Serdes.Bytes(), serdes.timelineEvent()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.PENDING_USERS_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
+                Serdes.Bytes(), serdes.timelineEvent()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_STATE_STORE),
                 Serdes.String(), serdes.userState()).withCachingEnabled());
     }

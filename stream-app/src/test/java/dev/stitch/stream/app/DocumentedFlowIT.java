@@ -1,8 +1,6 @@
 package dev.stitch.stream.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stitch.events.EventIds;
-import dev.stitch.events.JunkIds;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
@@ -12,13 +10,9 @@ import dev.stitch.serde.AvroSerde;
 import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.stream.config.AppConfig;
-import dev.stitch.stream.embedded.EmbeddedKafkaBroker;
+import dev.stitch.embedded.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,9 +63,9 @@ class DocumentedFlowIT {
 
         try (var app = StitchApplication.start(config, registry, broker.bootstrapServers())) {
             assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
-            produce(examples(), registry, config.settings().topics().raw());
+            TestClients.produce(broker.bootstrapServers(), registry, config.settings().topics().raw(), examples());
 
-            var timeline = TopicReader.readUntil(broker.bootstrapServers(), config.settings().topics().timeline(),
+            var timeline = TestClients.readUntil(broker.bootstrapServers(), config.settings().topics().timeline(),
                     new StringDeserializer(), new AvroSerde<>(TimelineEvent.class, registry).deserializer(),
                     read -> read.size() >= 5, Duration.ofSeconds(60));
 
@@ -87,7 +80,7 @@ class DocumentedFlowIT {
                             "doc-track-1 5 direct");
             assertThat(timeline.get(4).value().getEvent().getJson()).contains("\"ip\":\"203.0.113.7\"");
 
-            var changes = TopicReader.readUntil(broker.bootstrapServers(), config.settings().topics().identityChanges(),
+            var changes = TestClients.readUntil(broker.bootstrapServers(), config.settings().topics().identityChanges(),
                     new StringDeserializer(), new AvroSerde<>(IdentityChange.class, registry).deserializer(),
                     read -> !read.isEmpty(), Duration.ofSeconds(30));
             assertThat(changes).singleElement().satisfies(change -> {
@@ -112,17 +105,5 @@ class DocumentedFlowIT {
                     }
                 })
                 .toList();
-    }
-
-    private static void produce(List<SegmentEvent> events, SchemaRegistry registry, String topic) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (var producer = new KafkaProducer<>(props, new StringSerializer(),
-                new AvroSerde<>(SegmentEvent.class, registry).serializer())) {
-            for (SegmentEvent event : events) {
-                producer.send(new ProducerRecord<>(topic, EventIds.of(event, JunkIds.defaults()).routingKey(), event)).get();
-            }
-        }
     }
 }

@@ -1,7 +1,5 @@
 package dev.stitch.stream.app;
 
-import dev.stitch.events.EventIds;
-import dev.stitch.events.JunkIds;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.serde.AvroSerde;
@@ -9,15 +7,11 @@ import dev.stitch.serde.InMemorySchemaRegistry;
 import dev.stitch.serde.RegistryHttpServer;
 import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.stream.config.AppConfig;
-import dev.stitch.stream.embedded.EmbeddedKafkaBroker;
+import dev.stitch.embedded.EmbeddedKafkaBroker;
 import dev.stitch.stream.launcher.Launcher;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -82,9 +75,9 @@ class ExactlyOnceRestartIT {
         AppConfig config = AppConfig.fromEnvironment(env);
         createTopics(config);
         List<SegmentEvent> events = visitors();
-        produce(events.subList(0, events.size() / 2), config);
+        produce(config, events.subList(0, events.size() / 2));
         try (var first = StitchApplication.start(config, registry, broker.bootstrapServers())) {
-            produce(events.subList(events.size() / 2, events.size()), config);
+            produce(config, events.subList(events.size() / 2, events.size()));
             awaitTimelineRecords(config, EXPECTED / 3);
         } // closed, local state kept: no cleanUp()
 
@@ -96,10 +89,10 @@ class ExactlyOnceRestartIT {
         AppConfig config = AppConfig.fromEnvironment(env);
         createTopics(config);
         List<SegmentEvent> events = visitors();
-        produce(events.subList(0, events.size() / 2), config);
+        produce(config, events.subList(0, events.size() / 2));
         Process process = startInAnotherProcess();
         try {
-            produce(events.subList(events.size() / 2, events.size()), config);
+            produce(config, events.subList(events.size() / 2, events.size()));
             awaitTimelineRecords(config, EXPECTED / 3);
         } finally {
             process.destroyForcibly().waitFor(); // SIGKILL: no close, no commit, transactions left open
@@ -112,7 +105,7 @@ class ExactlyOnceRestartIT {
         try (var second = StitchApplication.start(config, registry, broker.bootstrapServers())) {
             awaitTimelineRecords(config, EXPECTED);
         }
-        List<ConsumerRecord<String, TimelineEvent>> timeline = TopicReader.readToEnd(broker.bootstrapServers(),
+        List<ConsumerRecord<String, TimelineEvent>> timeline = TestClients.readToEnd(broker.bootstrapServers(),
                 config.settings().topics().timeline(), new StringDeserializer(), timelineDeserializer());
 
         assertThat(timeline).hasSize(EXPECTED);
@@ -130,7 +123,7 @@ class ExactlyOnceRestartIT {
     }
 
     private void awaitTimelineRecords(AppConfig config, int count) {
-        TopicReader.readUntil(broker.bootstrapServers(), config.settings().topics().timeline(), new StringDeserializer(),
+        TestClients.readUntil(broker.bootstrapServers(), config.settings().topics().timeline(), new StringDeserializer(),
                 timelineDeserializer(), read -> read.size() >= count, Duration.ofSeconds(120));
     }
 
@@ -182,17 +175,7 @@ class ExactlyOnceRestartIT {
                 .setJson("{\"messageId\":\"" + messageId + "\"}").build();
     }
 
-    private void produce(List<SegmentEvent> events, AppConfig config) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (var producer = new KafkaProducer<>(props, new StringSerializer(),
-                new AvroSerde<>(SegmentEvent.class, registry).serializer())) {
-            for (SegmentEvent event : events) {
-                producer.send(new ProducerRecord<>(config.settings().topics().raw(),
-                        EventIds.of(event, JunkIds.defaults()).routingKey(), event));
-            }
-            producer.flush();
-        }
+    private void produce(AppConfig config, List<SegmentEvent> events) {
+        TestClients.produce(broker.bootstrapServers(), registry, config.settings().topics().raw(), events);
     }
 }

@@ -1,10 +1,19 @@
 package dev.stitch.stream.app;
 
+import dev.stitch.events.EventIds;
+import dev.stitch.events.JunkIds;
+import dev.stitch.schema.SegmentEvent;
+import dev.stitch.serde.AvroSerde;
+import dev.stitch.serde.SchemaRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,28 +21,33 @@ import java.util.List;
 import java.util.Properties;
 import java.util.function.Predicate;
 
-/** Reads a topic as a read_committed consumer would, from the beginning, in tests. */
-final class TopicReader {
+/** Produces events as the bridge would, and reads topics as a read_committed consumer would, in tests. */
+final class TestClients {
 
-    private TopicReader() {
+    private TestClients() {
     }
 
-    /**
-     * Reads from the beginning until {@code done} holds for what was read, or fails after {@code timeout}.
-     */
+    /** Writes events to the raw topic, keyed by their routing key, through the registry serde; waits for every ack. */
+    static void produce(String bootstrap, SchemaRegistry registry, String topic, List<SegmentEvent> events) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(),
+                new AvroSerde<>(SegmentEvent.class, registry).serializer())) {
+            for (SegmentEvent event : events) {
+                producer.send(new ProducerRecord<>(topic, EventIds.of(event, JunkIds.defaults()).routingKey(), event));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Reads from the beginning until {@code done} holds for what was read, or fails after {@code timeout}. */
     static <K, V> List<ConsumerRecord<K, V>> readUntil(String bootstrap, String topic, Deserializer<K> keys,
                                                        Deserializer<V> values, Predicate<List<ConsumerRecord<K, V>>> done,
                                                        Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<K, V>> read = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(props, keys, values)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (var consumer = new KafkaConsumer<>(readCommitted(bootstrap), keys, values)) {
+            seekToBeginning(consumer, topic);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!done.test(read)) {
                 if (System.nanoTime() > deadline) {
@@ -48,21 +62,30 @@ final class TopicReader {
     /** Reads everything committed up to the current end of every partition. */
     static <K, V> List<ConsumerRecord<K, V>> readToEnd(String bootstrap, String topic, Deserializer<K> keys,
                                                        Deserializer<V> values) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<K, V>> read = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(props, keys, values)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (var consumer = new KafkaConsumer<>(readCommitted(bootstrap), keys, values)) {
+            List<TopicPartition> partitions = seekToBeginning(consumer, topic);
             var ends = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 consumer.poll(Duration.ofMillis(200)).forEach(read::add);
             }
         }
         return read;
+    }
+
+    private static Properties readCommitted(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return props;
+    }
+
+    private static List<TopicPartition> seekToBeginning(KafkaConsumer<?, ?> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return partitions;
     }
 }

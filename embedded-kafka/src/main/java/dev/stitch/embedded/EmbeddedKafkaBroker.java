@@ -1,4 +1,4 @@
-package dev.stitch.stream.embedded;
+package dev.stitch.embedded;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

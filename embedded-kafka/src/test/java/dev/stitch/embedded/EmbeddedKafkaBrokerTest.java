@@ -1,4 +1,4 @@
-package dev.stitch.stream.embedded;
+package dev.stitch.embedded;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
