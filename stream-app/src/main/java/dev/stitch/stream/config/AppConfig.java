@@ -1,12 +1,11 @@
 package dev.stitch.stream.config;
 
+import dev.stitch.config.EnvironmentReader;
 import dev.stitch.events.JunkIds;
 import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The stream application's whole configuration, read from environment variables (DESIGN §6) and
@@ -107,19 +106,8 @@ public record AppConfig(
                 read.integer("STITCH_STREAM_THREADS", 1, 1, 64),
                 read.bytes("STITCH_ROCKSDB_MEMORY", BoundedRocksDbMemory.DEFAULT_TOTAL_BYTES),
                 settings,
-                clientOverrides(env));
-        read.check();
+                read.kafkaClientOverrides());
+        read.check("configuration");
         return config;
-    }
-
-    /** KAFKA_SECURITY_PROTOCOL=SASL_SSL becomes security.protocol=SASL_SSL, and so on. */
-    static Map<String, String> clientOverrides(Map<String, String> env) {
-        Map<String, String> overrides = new TreeMap<>();
-        env.forEach((name, value) -> {
-            if (name.startsWith("KAFKA_") && !name.equals("KAFKA_BOOTSTRAP_SERVERS")) {
-                overrides.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-            }
-        });
-        return overrides;
     }
 }

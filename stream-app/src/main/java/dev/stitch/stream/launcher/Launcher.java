@@ -1,5 +1,6 @@
 package dev.stitch.stream.launcher;
 
+import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.stream.config.AppConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,17 +8,21 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * The command line: {@code stream} (the default) runs the stitching application, against external
- * Kafka or as the embedded default; {@code replay FILE} backfills Segment events; {@code timeline
- * USER_ID} prints a user's stitched timeline. Settings come from environment variables (README).
+ * Kafka or as the embedded default (with the Segment bridge); {@code bridge} runs the bridge alone;
+ * {@code replay FILE} backfills Segment events; {@code timeline USER_ID} prints a user's stitched
+ * timeline. Settings come from environment variables (README).
  */
 @Command(name = "stitch", mixinStandardHelpOptions = true, version = "stitch 0.1.0",
         description = "Real-time identity stitching for Segment events on Kafka Streams.",
-        subcommands = {StreamCommand.class, ReplayCommand.class, TimelineCommand.class})
+        subcommands = {StreamCommand.class, BridgeCommand.class, ReplayCommand.class, TimelineCommand.class})
 public final class Launcher implements Callable<Integer> {
 
     private final Map<String, String> environment;
@@ -55,5 +60,32 @@ public final class Launcher implements Callable<Integer> {
             err().println("stitch: " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The embedded bridge's configuration: the bridge's own variables, on localhost, with a write key
+     * generated for this run when STITCH_WRITE_KEYS is unset (never a fixed default); null after
+     * telling the user what is wrong.
+     */
+    BridgeConfig embeddedBridgeConfiguration() {
+        Map<String, String> env = new HashMap<>(environment);
+        env.putIfAbsent("STITCH_WRITE_KEYS", "wk_" + randomToken());
+        try {
+            BridgeConfig config = BridgeConfig.fromEnvironment(env);
+            return config.withListenAddress("localhost", config.port());
+        } catch (IllegalArgumentException e) {
+            err().println("stitch: " + e.getMessage());
+            return null;
+        }
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

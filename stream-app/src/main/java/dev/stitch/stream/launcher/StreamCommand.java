@@ -1,5 +1,6 @@
 package dev.stitch.stream.launcher;
 
+import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.stream.app.EmbeddedStack;
 import dev.stitch.stream.app.StitchApplication;
@@ -25,9 +26,13 @@ final class StreamCommand implements Callable<Integer> {
         }
         AutoCloseable running;
         if (config.embedded()) {
-            EmbeddedStack stack = EmbeddedStack.start(config);
+            BridgeConfig bridgeConfig = launcher.embeddedBridgeConfiguration();
+            if (bridgeConfig == null) {
+                return 2;
+            }
+            EmbeddedStack stack = EmbeddedStack.start(config, bridgeConfig);
             running = stack;
-            printEmbeddedBanner(config, stack);
+            printEmbeddedBanner(config, stack, bridgeConfig.writeKeys().get(0));
         } else {
             var registry = SchemaRegistries.connect(config.schemaRegistryUrl(), config.registryUserInfo());
             running = StitchApplication.start(config, registry, config.bootstrapServers());
@@ -46,10 +51,12 @@ final class StreamCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printEmbeddedBanner(AppConfig config, EmbeddedStack stack) {
+    private void printEmbeddedBanner(AppConfig config, EmbeddedStack stack, String writeKey) {
         var topics = config.settings().topics();
         launcher.out().println();
-        launcher.out().println("stitch is running (embedded default: Kafka, Schema Registry and the stitching application in this process)");
+        launcher.out().println("stitch is running (embedded default: Kafka, Schema Registry, the Segment bridge and the stitching application in this process)");
+        launcher.out().println("  Segment bridge   " + stack.bridgeUrl() + "/v1/{track,identify,page,screen,group,alias,batch,import,webhook}");
+        launcher.out().println("  write key        " + writeKey);
         launcher.out().println("  Kafka            " + stack.bootstrapServers());
         launcher.out().println("  Schema Registry  " + stack.registryUrl());
         launcher.out().println("  data             " + config.dataDir());
@@ -58,6 +65,8 @@ final class StreamCommand implements Callable<Integer> {
                 + topics.identityChanges() + ", " + topics.deadLetters());
         launcher.out().println();
         launcher.out().println("Try it, from another terminal in this folder:");
+        launcher.out().println("  curl -u " + writeKey + ": -H 'Content-Type: application/json' \\");
+        launcher.out().println("       -d '{\"anonymousId\":\"pixel-1\",\"name\":\"Home\"}' " + stack.bridgeUrl() + "/v1/page");
         launcher.out().println("  ./stitch replay examples/documented-flow.ndjson");
         launcher.out().println("  ./stitch timeline user-42");
         launcher.out().println();

@@ -1,5 +1,7 @@
 package dev.stitch.stream.config;
 
+import dev.stitch.config.EnvironmentReader;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -81,6 +83,6 @@ class AppConfigTest {
                 read.duration("D", null), read.duration("E", null), read.duration("F", null)))
                 .containsExactly(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(2),
                         Duration.ofHours(24), Duration.ofDays(30), Duration.ofMillis(1500));
-        read.check();
+        read.check("configuration");
     }
 }

@@ -1,5 +1,6 @@
 package dev.stitch.stream.launcher;
 
+import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.stream.app.EmbeddedStack;
 import dev.stitch.stream.config.AppConfig;
 import org.junit.jupiter.api.Test;
@@ -8,9 +9,14 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LauncherIT {
 
     private static final Path DOCUMENTED_FLOW = Path.of("..", "examples", "documented-flow.ndjson");
+    private static final String WRITE_KEY = "test-write-key";
+    private static final BridgeConfig BRIDGE = BridgeConfig.defaults(List.of(WRITE_KEY)).withListenAddress("localhost", 0);
 
     @TempDir
     Path dir;
@@ -35,7 +43,7 @@ class LauncherIT {
                 "STITCH_REGISTRY_PORT", "0",
                 "STITCH_REORDER_GRACE", "300ms",
                 "STITCH_FLUSH_INTERVAL", "100ms");
-        try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv))) {
+        try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv), BRIDGE)) {
             Map<String, String> clientEnv = clientEnv(stack);
 
             Result replay = run(clientEnv, "replay", DOCUMENTED_FLOW.toString());
@@ -51,7 +59,7 @@ class LauncherIT {
                     List.of("5", "2026-11-02T10:01:05.015Z", "track", "Order Completed", "doc-track-1", "no", "no"));
         }
 
-        try (var restarted = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv))) {
+        try (var restarted = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv), BRIDGE)) {
             Map<String, String> clientEnv = clientEnv(restarted);
             Path more = dir.resolve("more.ndjson");
             Files.writeString(more, "{\"type\":\"track\",\"messageId\":\"after-restart\",\"userId\":\"user-42\","
@@ -66,10 +74,33 @@ class LauncherIT {
     }
 
     @Test
+    void documentedFlowPostedToTheEmbeddedBridgeShowsAsOneOrderedTimeline() throws Exception {
+        Map<String, String> stackEnv = Map.of("STITCH_DATA_DIR", dir.resolve("data").toString(),
+                "STITCH_KAFKA_PORT", "0", "STITCH_REGISTRY_PORT", "0",
+                "STITCH_REORDER_GRACE", "300ms", "STITCH_FLUSH_INTERVAL", "100ms");
+        try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv), BRIDGE)) {
+            HttpClient http = HttpClient.newHttpClient();
+            for (String line : Files.readAllLines(DOCUMENTED_FLOW)) {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(stack.bridgeUrl() + "/v1/webhook"))
+                        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes()))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(line)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                assertThat(answer.body()).isEqualTo("{\"success\":true}");
+            }
+
+            List<String> rows = awaitTimelineRows(clientEnv(stack), 5);
+            assertThat(rows).extracting(row -> columns(row).get(4)).containsExactly(
+                    "doc-page-1", "doc-page-2", "doc-page-3", "doc-identify-1", "doc-track-1");
+            assertThat(rows).extracting(row -> columns(row).get(5)).containsExactly("yes", "yes", "yes", "no", "no");
+        }
+    }
+
+    @Test
     void replayReportsLinesThatAreNotEventsAndSendsTheRest() throws Exception {
         Map<String, String> stackEnv = Map.of("STITCH_DATA_DIR", dir.resolve("data").toString(),
                 "STITCH_KAFKA_PORT", "0", "STITCH_REGISTRY_PORT", "0");
-        try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv))) {
+        try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv), BRIDGE)) {
             Path file = dir.resolve("mixed.ndjson");
             Files.writeString(file, String.join("\n",
                     "{\"type\":\"page\",\"anonymousId\":\"a1\",\"name\":\"Home\"}",

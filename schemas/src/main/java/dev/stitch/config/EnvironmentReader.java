@@ -1,4 +1,4 @@
-package dev.stitch.stream.config;
+package dev.stitch.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -6,13 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads typed settings from environment variables, collecting every problem so a start-up failure
- * names all wrong variables at once.
+ * names all wrong variables at once. Shared by every runnable part (stream application, bridge).
  */
 public final class EnvironmentReader {
 
@@ -53,6 +54,17 @@ public final class EnvironmentReader {
                 "a duration such as 500ms, 5s, 2m, 24h, 30d or PT5S");
     }
 
+    /** A duration within [min, max]. */
+    public Duration duration(String name, Duration fallback, Duration min, Duration max) {
+        return parse(name, fallback, value -> {
+            Duration duration = parseDuration(value);
+            if (duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
+                throw new IllegalArgumentException();
+            }
+            return duration;
+        }, "a duration from " + min.toMillis() + "ms to " + max.toMillis() + "ms, such as 500ms, 3s or PT3S");
+    }
+
     /** A size in bytes, with an optional kb, mb or gb suffix. */
     public long bytes(String name, long fallback) {
         return parse(name, fallback, value -> {
@@ -85,14 +97,25 @@ public final class EnvironmentReader {
         return List.of(value.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
+    /** KAFKA_SECURITY_PROTOCOL=SASL_SSL becomes security.protocol=SASL_SSL, and so on; KAFKA_BOOTSTRAP_SERVERS is not one of them. */
+    public Map<String, String> kafkaClientOverrides() {
+        Map<String, String> overrides = new TreeMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("KAFKA_") && !name.equals("KAFKA_BOOTSTRAP_SERVERS")) {
+                overrides.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return overrides;
+    }
+
     public void problem(String message) {
         problems.add(message);
     }
 
     /** @throws IllegalArgumentException listing every problem found, when there is any */
-    public void check() {
+    public void check(String what) {
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("the configuration is not valid:\n  - " + String.join("\n  - ", problems));
+            throw new IllegalArgumentException("the " + what + " is not valid:\n  - " + String.join("\n  - ", problems));
         }
     }
 
