@@ -1,6 +1,5 @@
 package dev.stitch.stream.timeline;
 
-import dev.stitch.schema.TimelineEvent;
 import dev.stitch.stream.topology.UserTimeKey;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -24,14 +23,14 @@ import java.util.Map;
  */
 final class ReorderBuffer {
 
-    /** Receives one user's due events, in event-time order, each with the time it arrived. */
+    /** Receives one user's due events, encoded, in event-time order, each with the time it arrived. */
     interface Release {
-        void events(String userId, List<KeyValue<TimelineEvent, Long>> eventsWithArrival);
+        void events(String userId, List<KeyValue<byte[], Long>> eventsWithArrival);
     }
 
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
 
-    private final TimestampedKeyValueStore<Bytes, TimelineEvent> waiting;
+    private final TimestampedKeyValueStore<Bytes, byte[]> waiting;
     /**
      * Users with waiting events, and the arrival time of each one's oldest. Derived from the store, so
      * kept in memory only: rebuilt from the store when the task starts, instead of being written to a
@@ -40,17 +39,17 @@ final class ReorderBuffer {
     private final Map<String, Long> oldestArrivalByUser = new HashMap<>();
     private final long graceMs;
 
-    ReorderBuffer(TimestampedKeyValueStore<Bytes, TimelineEvent> waiting, long graceMs) {
+    ReorderBuffer(TimestampedKeyValueStore<Bytes, byte[]> waiting, long graceMs) {
         this.waiting = waiting;
         this.graceMs = graceMs;
-        try (KeyValueIterator<Bytes, ValueAndTimestamp<TimelineEvent>> all = waiting.all()) {
+        try (KeyValueIterator<Bytes, ValueAndTimestamp<byte[]>> all = waiting.all()) {
             all.forEachRemaining(entry -> oldestArrivalByUser.merge(UserTimeKey.id(entry.key), entry.value.timestamp(), Math::min));
         }
     }
 
-    void add(String userId, TimelineEvent event, long arrival) {
-        waiting.put(UserTimeKey.of(userId, event.getEvent().getTimestamp().toEpochMilli(), event.getEvent().getMessageId()),
-                ValueAndTimestamp.make(event, arrival));
+    /** Holds an encoded event, sorted by its event time and messageId, from its arrival on. */
+    void add(String userId, long eventTime, String messageId, byte[] encodedEvent, long arrival) {
+        waiting.put(UserTimeKey.of(userId, eventTime, messageId), ValueAndTimestamp.make(encodedEvent, arrival));
         oldestArrivalByUser.merge(userId, arrival, Math::min);
     }
 
@@ -71,8 +70,8 @@ final class ReorderBuffer {
     }
 
     private void releaseUser(String userId, long dueUpTo, Release release) {
-        List<KeyValue<Bytes, ValueAndTimestamp<TimelineEvent>>> entries = new ArrayList<>();
-        try (KeyValueIterator<Bytes, ValueAndTimestamp<TimelineEvent>> it = waiting.prefixScan(UserTimeKey.prefix(userId), PREFIX_SERIALIZER)) {
+        List<KeyValue<Bytes, ValueAndTimestamp<byte[]>>> entries = new ArrayList<>();
+        try (KeyValueIterator<Bytes, ValueAndTimestamp<byte[]>> it = waiting.prefixScan(UserTimeKey.prefix(userId), PREFIX_SERIALIZER)) {
             it.forEachRemaining(entries::add);
         }
         int lastDue = -1;
@@ -81,9 +80,9 @@ final class ReorderBuffer {
                 lastDue = i;
             }
         }
-        List<KeyValue<TimelineEvent, Long>> released = new ArrayList<>(lastDue + 1);
+        List<KeyValue<byte[], Long>> released = new ArrayList<>(lastDue + 1);
         for (int i = 0; i <= lastDue; i++) {
-            KeyValue<Bytes, ValueAndTimestamp<TimelineEvent>> entry = entries.get(i);
+            KeyValue<Bytes, ValueAndTimestamp<byte[]>> entry = entries.get(i);
             waiting.delete(entry.key);
             released.add(KeyValue.pair(entry.value.value(), entry.value.timestamp()));
         }

@@ -4,6 +4,7 @@ import dev.stitch.schema.TimelineEvent;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.identity.StitchMetrics;
 import dev.stitch.stream.topology.Catalogue;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -17,9 +18,10 @@ import java.util.List;
  * The timeline stage, keyed by canonical userId: waits a grace period to put each user's events in
  * event-time order, then numbers them and sends them to the user's timeline (R10).
  */
-public final class TimelineStage implements Processor<String, TimelineEvent, String, TimelineEvent> {
+public final class TimelineStage implements Processor<String, byte[], String, TimelineEvent> {
 
     private final StitchSettings settings;
+    private final Deserializer<TimelineEvent> deserializer;
     private ProcessorContext<String, TimelineEvent> context;
     private ReorderBuffer buffer;
     private TimelineSequencer sequencer;
@@ -27,8 +29,9 @@ public final class TimelineStage implements Processor<String, TimelineEvent, Str
     /** Wall-clock time of the last record: while the input is idle, waiting events still come due. */
     private long lastRecordWallClock;
 
-    public TimelineStage(StitchSettings settings) {
+    public TimelineStage(StitchSettings settings, Deserializer<TimelineEvent> deserializer) {
         this.settings = settings;
+        this.deserializer = deserializer;
     }
 
     @Override
@@ -43,9 +46,10 @@ public final class TimelineStage implements Processor<String, TimelineEvent, Str
     }
 
     @Override
-    public void process(Record<String, TimelineEvent> record) {
+    public void process(Record<String, byte[]> record) {
         lastRecordWallClock = context.currentSystemTimeMs();
-        buffer.add(record.key(), record.value(), record.timestamp());
+        buffer.add(record.key(), OrderHeaders.eventTime(record.headers()), OrderHeaders.messageId(record.headers()),
+                record.value(), record.timestamp());
     }
 
     private void releaseDue() {
@@ -54,15 +58,17 @@ public final class TimelineStage implements Processor<String, TimelineEvent, Str
         buffer.releaseDue(context.currentStreamTimeMs() + idle, this::emit);
     }
 
-    private void emit(String userId, List<KeyValue<TimelineEvent, Long>> eventsWithArrival) {
+    private void emit(String userId, List<KeyValue<byte[], Long>> eventsWithArrival) {
         List<TimelineEvent> events = new ArrayList<>(eventsWithArrival.size());
-        eventsWithArrival.forEach(entry -> events.add(entry.key));
+        String topic = settings.topics().timeline();
+        eventsWithArrival.forEach(entry -> events.add(deserializer.deserialize(topic, entry.key)));
         sequencer.place(userId, events);
-        for (KeyValue<TimelineEvent, Long> entry : eventsWithArrival) {
-            if (entry.key.getLate()) {
+        for (int i = 0; i < events.size(); i++) {
+            TimelineEvent event = events.get(i);
+            if (event.getLate()) {
                 metrics.late();
             }
-            context.forward(new Record<>(userId, entry.key, entry.value));
+            context.forward(new Record<>(userId, event, eventsWithArrival.get(i).value));
         }
     }
 }

@@ -15,7 +15,7 @@ public final class Catalogue {
     /** Window store. Key: messageId; value: the time it was first seen. */
     public static final String DEDUP_STORE = "seen-message-ids";
 
-    /** Key: {@link UserTimeKey}(userId, event time, messageId); value: a TimelineEvent waiting to be emitted. */
+    /** Key: {@link UserTimeKey}(userId, event time, messageId); value: an encoded TimelineEvent waiting to be emitted, with its arrival time. */
     public static final String REORDER_BUFFER_STORE = "reorder-buffer";
     /** Key: userId; value: {@code UserState}, the user's sequence and latest emitted event time. */
     public static final String USER_STATE_STORE = "user-state";

@@ -2,8 +2,6 @@ package dev.stitch.stream.topology;
 
 import dev.stitch.events.EventIds;
 import dev.stitch.events.JunkIds;
-import dev.stitch.schema.SegmentEvent;
-import dev.stitch.schema.TimelineEvent;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.config.TopicNames;
 import dev.stitch.stream.identity.Decoded;
@@ -11,6 +9,7 @@ import dev.stitch.stream.identity.EventDecoder;
 import dev.stitch.stream.identity.IdentityOutput;
 import dev.stitch.stream.identity.IdentityStage;
 import dev.stitch.stream.identity.SecondaryLinker;
+import dev.stitch.stream.timeline.TimelineEventEncoder;
 import dev.stitch.stream.timeline.TimelineStage;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -105,8 +104,11 @@ public final class StitchTopology {
         // 6. Timeline stage, keyed by canonical userId: reorder within the grace period, sequence, emit.
         outputs.get("output-to-user")
                 .mapValues(value -> ((IdentityOutput.ToUser) value).event(), Named.as("user-event"))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.timelineEvent()).withName(Catalogue.EVENTS_BY_USER))
-                .process(() -> new TimelineStage(settings), Named.as("timeline"), TIMELINE_STORES)
+                .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
+                        Named.as("encode-user-event"))
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(Catalogue.EVENTS_BY_USER))
+                .process(() -> new TimelineStage(settings, serdes.timelineEvent().deserializer()), Named.as("timeline"),
+                        TIMELINE_STORES)
                 .to(topics.timeline(), Produced.with(Serdes.String(), serdes.timelineEvent()).withName("timeline-sink"));
 
         return builder.build();
@@ -129,7 +131,7 @@ public final class StitchTopology {
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(Catalogue.REORDER_BUFFER_STORE),
-                Serdes.Bytes(), serdes.timelineEvent()));
+                Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_STATE_STORE),
                 Serdes.String(), serdes.userState()).withCachingEnabled());
     }
