@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 /**
  * Turns the events of one request into records, checking every one before any is published (a
@@ -62,6 +63,11 @@ final class EventNormaliser {
             }
         }
         event.remove("writeKey");
+        if (event.path("messageId").isMissingNode() || event.path("messageId").isNull()) {
+            // As Segment's API does: an event sent without an id is a new event, even when its content
+            // repeats one sent before (two identical page views are two page views).
+            event.put("messageId", UUID.randomUUID().toString());
+        }
         document.defaults().applyTo(event);
         if (endpoint.trackingApi()) {
             event.remove("receivedAt");
