@@ -2,9 +2,8 @@ package dev.stitch.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.schema.SegmentEvent;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,17 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EventNormalisationTest {
 
-    private RunningBridge running;
-
-    @BeforeEach
-    void start() {
-        running = RunningBridge.start();
-    }
-
-    @AfterEach
-    void stop() {
-        running.close();
-    }
+    @RegisterExtension
+    final RunningBridge running = RunningBridge.eachTest();
 
     @Test
     void deepMergesBatchContextAndIntegrationsIntoEachEventWithTheEventsOwnValuesWinning() {

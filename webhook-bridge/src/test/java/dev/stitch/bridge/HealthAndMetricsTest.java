@@ -1,9 +1,8 @@
 package dev.stitch.bridge;
 
 import dev.stitch.bridge.BridgeHttp.Answer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.TimeUnit;
 
@@ -13,17 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class HealthAndMetricsTest {
 
-    private RunningBridge running;
-
-    @BeforeEach
-    void start() {
-        running = RunningBridge.start();
-    }
-
-    @AfterEach
-    void stop() {
-        running.close();
-    }
+    @RegisterExtension
+    final RunningBridge running = RunningBridge.eachTest();
 
     @Test
     void isLiveWhileItRuns() {

@@ -2,9 +2,8 @@ package dev.stitch.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.bridge.BridgeHttp.Answer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,17 +25,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /** Every refusal: its exact status, error code and field, and that nothing of the request was published. */
 class RequestRefusalsTest {
 
-    private RunningBridge running;
-
-    @BeforeEach
-    void start() {
-        running = RunningBridge.start();
-    }
-
-    @AfterEach
-    void stop() {
-        running.close();
-    }
+    @RegisterExtension
+    final RunningBridge running = RunningBridge.eachTest();
 
     static Stream<Arguments> badRequests() {
         return Stream.of(

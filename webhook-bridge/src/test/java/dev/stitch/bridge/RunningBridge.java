@@ -1,17 +1,49 @@
 package dev.stitch.bridge;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.util.List;
 
-/** A bridge on a free localhost port in front of a {@link RecordingPublisher}, and a client for it. */
-final class RunningBridge implements AutoCloseable {
+/**
+ * A bridge on a free localhost port in front of a {@link RecordingPublisher}, and a client for it.
+ * Started at once by {@link #start}, or around each test when registered as an extension
+ * ({@code @RegisterExtension final RunningBridge running = RunningBridge.eachTest();}).
+ */
+final class RunningBridge implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
     final RecordingPublisher publisher = new RecordingPublisher();
-    final WebhookBridge bridge;
-    final BridgeHttp http;
+    private final BridgeConfig config;
+    WebhookBridge bridge;
+    BridgeHttp http;
 
     private RunningBridge(BridgeConfig config) {
-        this.bridge = WebhookBridge.start(config, publisher);
-        this.http = new BridgeHttp(bridge.port());
+        this.config = config;
+    }
+
+    /** A bridge with {@link #config()} for each test of the class that registers it. */
+    static RunningBridge eachTest() {
+        return eachTest(config());
+    }
+
+    static RunningBridge eachTest(BridgeConfig config) {
+        return new RunningBridge(config);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        open();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
+    }
+
+    private void open() {
+        bridge = WebhookBridge.start(config, publisher);
+        http = new BridgeHttp(bridge.port());
     }
 
     /** The test key and another one accepted, on a free port. */
@@ -24,7 +56,9 @@ final class RunningBridge implements AutoCloseable {
     }
 
     static RunningBridge start(BridgeConfig config) {
-        return new RunningBridge(config);
+        RunningBridge running = new RunningBridge(config);
+        running.open();
+        return running;
     }
 
     @Override

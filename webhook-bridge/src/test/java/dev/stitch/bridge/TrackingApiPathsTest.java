@@ -2,9 +2,8 @@ package dev.stitch.bridge;
 
 import dev.stitch.bridge.BridgeHttp.Answer;
 import dev.stitch.schema.SegmentEvent;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,17 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class TrackingApiPathsTest {
 
-    private RunningBridge running;
-
-    @BeforeEach
-    void start() {
-        running = RunningBridge.start();
-    }
-
-    @AfterEach
-    void stop() {
-        running.close();
-    }
+    @RegisterExtension
+    final RunningBridge running = RunningBridge.eachTest();
 
     @ParameterizedTest(name = "{0} takes a {1} without a type")
     @CsvSource({

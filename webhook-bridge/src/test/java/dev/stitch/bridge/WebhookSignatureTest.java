@@ -1,9 +1,8 @@
 package dev.stitch.bridge;
 
 import dev.stitch.bridge.BridgeHttp.Answer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HexFormat;
 import javax.crypto.Mac;
@@ -21,17 +20,8 @@ class WebhookSignatureTest {
     private static final String EVENT = "{\"type\":\"track\",\"userId\":\"user-1\",\"event\":\"Paid\"}";
     private static final String SECOND = "{\"type\":\"page\",\"anonymousId\":\"anon-1\",\"name\":\"Home\"}";
 
-    private RunningBridge running;
-
-    @BeforeEach
-    void start() {
-        running = RunningBridge.start(RunningBridge.config().withSigningSecret(SECRET));
-    }
-
-    @AfterEach
-    void stop() {
-        running.close();
-    }
+    @RegisterExtension
+    final RunningBridge running = RunningBridge.eachTest(RunningBridge.config().withSigningSecret(SECRET));
 
     @Test
     void acceptsAWebhookEventSignedOverItsBody() {

@@ -1,9 +1,8 @@
 package dev.stitch.bridge;
 
 import dev.stitch.bridge.BridgeHttp.Answer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.stitch.bridge.BridgeHttp.KEY;
 import static dev.stitch.bridge.BridgeHttp.OTHER_KEY;
@@ -15,17 +14,8 @@ class WriteKeyAuthenticationTest {
 
     private static final String TRACK = "{\"userId\":\"user-1\",\"event\":\"Paid\"}";
 
-    private RunningBridge running;
-
-    @BeforeEach
-    void start() {
-        running = RunningBridge.start();
-    }
-
-    @AfterEach
-    void stop() {
-        running.close();
-    }
+    @RegisterExtension
+    final RunningBridge running = RunningBridge.eachTest();
 
     @Test
     void acceptsTheWriteKeyAsTheBasicAuthUserName() {
