@@ -1,6 +1,7 @@
 package dev.stitch.bridge;
 
 import dev.stitch.config.EnvironmentReader;
+import dev.stitch.config.KafkaConnection;
 import dev.stitch.events.JunkIds;
 
 import java.time.Duration;
@@ -99,12 +100,7 @@ public record BridgeConfig(
         if (writeKeys.isEmpty()) {
             read.problem("STITCH_WRITE_KEYS is required: the write keys clients may send, separated by commas");
         }
-        String bootstrap = read.text("KAFKA_BOOTSTRAP_SERVERS");
-        String registryUrl = read.text("SCHEMA_REGISTRY_URL");
-        if (bootstrap != null && registryUrl == null) {
-            read.problem("SCHEMA_REGISTRY_URL is required with KAFKA_BOOTSTRAP_SERVERS (for example http://schema-registry:8081, "
-                    + "or mock://<scope> for an in-memory registry)");
-        }
+        KafkaConnection kafka = KafkaConnection.read(read);
         String host = read.text("STITCH_BRIDGE_HOST", "0.0.0.0");
         int port = read.integer("STITCH_BRIDGE_PORT", DEFAULT_PORT, 0, 65_535);
         String secret = read.text("STITCH_BRIDGE_SIGNING_SECRET");
@@ -116,7 +112,7 @@ public record BridgeConfig(
         JunkIds junk = JunkIds.of(read.list("STITCH_JUNK_IDS", JunkIds.DEFAULT_VALUES));
         Map<String, String> overrides = read.kafkaClientOverrides();
         read.check("bridge configuration");
-        return new BridgeConfig(bootstrap, registryUrl, read.text("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO"), writeKeys, host, port,
+        return new BridgeConfig(kafka.bootstrapServers(), kafka.schemaRegistryUrl(), kafka.registryUserInfo(), writeKeys, host, port,
                 secret, publishTimeout, retryAfter, topic, junk, BridgeLimits.SEGMENT, overrides);
     }
 

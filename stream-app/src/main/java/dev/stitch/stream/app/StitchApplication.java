@@ -77,10 +77,6 @@ public final class StitchApplication implements AutoCloseable {
         return streams.state();
     }
 
-    public KafkaStreams streams() {
-        return streams;
-    }
-
     /** Waits until the application processes (RUNNING) or gives up (ERROR, or the timeout). */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

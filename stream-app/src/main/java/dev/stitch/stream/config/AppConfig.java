@@ -1,11 +1,15 @@
 package dev.stitch.stream.config;
 
 import dev.stitch.config.EnvironmentReader;
+import dev.stitch.config.KafkaConnection;
 import dev.stitch.events.JunkIds;
 import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
 
+import org.apache.kafka.clients.CommonClientConfigs;
+
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The stream application's whole configuration, read from environment variables (DESIGN §6) and
@@ -54,6 +58,14 @@ public record AppConfig(
         return schemaRegistryUrl != null ? schemaRegistryUrl : "http://localhost:" + registryPort;
     }
 
+    /** Kafka client settings for the launcher's own clients: the KAFKA_ overrides and where Kafka is. */
+    public Properties clientProperties() {
+        Properties props = new Properties();
+        props.putAll(clientOverrides);
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapOrEmbedded());
+        return props;
+    }
+
     public Path stateDir() {
         return dataDir.resolve("streams");
     }
@@ -87,16 +99,11 @@ public record AppConfig(
         if (settings.dedupWindow().isNegative() || settings.dedupWindow().isZero()) {
             read.problem("STITCH_DEDUP_WINDOW must be longer than zero");
         }
-        String bootstrap = read.text("KAFKA_BOOTSTRAP_SERVERS");
-        String registryUrl = read.text("SCHEMA_REGISTRY_URL");
-        if (bootstrap != null && registryUrl == null) {
-            read.problem("SCHEMA_REGISTRY_URL is required with KAFKA_BOOTSTRAP_SERVERS (for example http://schema-registry:8081); "
-                    + "unset KAFKA_BOOTSTRAP_SERVERS to run the embedded default instead");
-        }
+        KafkaConnection kafka = KafkaConnection.read(read);
         AppConfig config = new AppConfig(
-                bootstrap,
-                registryUrl,
-                read.text("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO"),
+                kafka.bootstrapServers(),
+                kafka.schemaRegistryUrl(),
+                kafka.registryUserInfo(),
                 Path.of(read.text("STITCH_DATA_DIR", "data")).toAbsolutePath(),
                 read.text("STITCH_APPLICATION_ID", "stitch"),
                 read.integer("STITCH_KAFKA_PORT", 9092, 0, 65535),

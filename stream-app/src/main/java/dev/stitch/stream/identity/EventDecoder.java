@@ -3,6 +3,7 @@ package dev.stitch.stream.identity;
 import dev.stitch.events.EventIds;
 import dev.stitch.events.JunkIds;
 import dev.stitch.schema.SegmentEvent;
+import dev.stitch.stream.metrics.StitchMetrics;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,12 +20,15 @@ import java.nio.charset.StandardCharsets;
 public final class EventDecoder implements Processor<byte[], byte[], String, Decoded> {
 
     private final Deserializer<SegmentEvent> deserializer;
+    private final String rawTopic;
     private final JunkIds junkIds;
     private ProcessorContext<String, Decoded> context;
     private StitchMetrics metrics;
 
-    public EventDecoder(Deserializer<SegmentEvent> deserializer, JunkIds junkIds) {
+    /** @param rawTopic the topic the records come from, named in deserialization errors */
+    public EventDecoder(Deserializer<SegmentEvent> deserializer, String rawTopic, JunkIds junkIds) {
         this.deserializer = deserializer;
+        this.rawTopic = rawTopic;
         this.junkIds = junkIds;
     }
 
@@ -42,8 +46,7 @@ public final class EventDecoder implements Processor<byte[], byte[], String, Dec
         }
         SegmentEvent event;
         try {
-            String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
-            event = deserializer.deserialize(topic, record.headers(), record.value());
+            event = deserializer.deserialize(rawTopic, record.headers(), record.value());
         } catch (SerializationException e) {
             // Only bad bytes are dead-lettered; a registry that cannot be reached is not the record's
             // fault and fails the task, so the record is processed again once the registry is back.

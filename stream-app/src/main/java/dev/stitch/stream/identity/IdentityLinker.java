@@ -6,6 +6,7 @@ import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.stream.config.ConflictPolicy;
+import dev.stitch.stream.metrics.StitchMetrics;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Instant;

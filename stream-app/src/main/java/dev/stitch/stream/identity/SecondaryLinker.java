@@ -3,6 +3,7 @@ package dev.stitch.stream.identity;
 import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.schema.internal.LinkRequest;
 import dev.stitch.stream.config.StitchSettings;
+import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.topology.Catalogue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

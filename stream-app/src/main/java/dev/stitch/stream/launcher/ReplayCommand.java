@@ -108,9 +108,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private static Properties producerProperties(AppConfig config) {
-        Properties props = new Properties();
-        props.putAll(config.clientOverrides());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapOrEmbedded());
+        Properties props = config.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);

@@ -86,9 +86,7 @@ final class TimelineCommand implements Callable<Integer> {
     }
 
     private static Properties consumerProperties(AppConfig config) {
-        Properties props = new Properties();
-        props.putAll(config.clientOverrides());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapOrEmbedded());
+        Properties props = config.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return props;

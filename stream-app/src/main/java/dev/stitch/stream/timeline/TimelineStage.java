@@ -2,7 +2,7 @@ package dev.stitch.stream.timeline;
 
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.stream.config.StitchSettings;
-import dev.stitch.stream.identity.StitchMetrics;
+import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.topology.Catalogue;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;

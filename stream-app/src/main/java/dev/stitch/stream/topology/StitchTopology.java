@@ -53,7 +53,7 @@ public final class StitchTopology {
         // 1. Decode raw records; what cannot be used goes to the dead-letter topic with its reason.
         Map<String, KStream<String, Decoded>> decoded = builder
                 .stream(topics.raw(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-source"))
-                .process(() -> new EventDecoder(serdes.segmentEvent().deserializer(), junk), Named.as("decode"))
+                .process(() -> new EventDecoder(serdes.segmentEvent().deserializer(), topics.raw(), junk), Named.as("decode"))
                 .split(Named.as("decoded-"))
                 .branch((key, value) -> value instanceof Decoded.DeadLetter, Branched.as("dead"))
                 .branch((key, value) -> ((Decoded.Event) value).ids().routingKey().equals(key), Branched.as("keyed"))

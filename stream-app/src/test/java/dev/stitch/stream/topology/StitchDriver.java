@@ -8,7 +8,7 @@ import dev.stitch.schema.TimelineEvent;
 import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.config.StreamsProperties;
-import dev.stitch.stream.identity.StitchMetrics;
+import dev.stitch.stream.metrics.StitchMetrics;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -45,7 +45,6 @@ final class StitchDriver implements AutoCloseable {
     }
 
     private final StitchSettings settings;
-    private final StitchSerdes serdes;
     private final TopologyTestDriver driver;
     private final Path stateDir;
     private final TestInputTopic<String, SegmentEvent> raw;
@@ -57,7 +56,7 @@ final class StitchDriver implements AutoCloseable {
 
     StitchDriver(StitchSettings settings) {
         this.settings = settings;
-        this.serdes = StitchSerdes.using(SchemaRegistries.connect("mock://" + UUID.randomUUID(), null));
+        StitchSerdes serdes = StitchSerdes.using(SchemaRegistries.connect("mock://" + UUID.randomUUID(), null));
         try {
             stateDir = Files.createTempDirectory("stitch-driver");
         } catch (IOException e) {
@@ -135,10 +134,6 @@ final class StitchDriver implements AutoCloseable {
                 .toList();
     }
 
-    List<IdentityChange> changeRecords() {
-        return changes.readValuesToList();
-    }
-
     List<TestRecord<byte[], byte[]>> deadLetters() {
         return deadLetters.readRecordsToList();
     }
@@ -152,10 +147,6 @@ final class StitchDriver implements AutoCloseable {
             }
         }
         return total;
-    }
-
-    StitchSerdes serdes() {
-        return serdes;
     }
 
     @Override

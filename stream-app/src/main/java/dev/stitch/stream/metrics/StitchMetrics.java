@@ -1,4 +1,4 @@
-package dev.stitch.stream.identity;
+package dev.stitch.stream.metrics;
 
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
