@@ -27,6 +27,7 @@ import java.util.Properties;
  * @param streamThreads       Kafka Streams threads in this instance
  * @param rocksDbMemoryBytes  memory of all RocksDB stores together
  * @param settings            the stitching rules' settings
+ * @param api                 where the query API listens and how it is reached and guarded
  * @param clientOverrides     KAFKA_-prefixed variables, passed to the Kafka clients as their properties
  */
 public record AppConfig(
@@ -42,6 +43,7 @@ public record AppConfig(
         int streamThreads,
         long rocksDbMemoryBytes,
         StitchSettings settings,
+        ApiConfig api,
         Map<String, String> clientOverrides) {
 
     public boolean embedded() {
@@ -113,6 +115,7 @@ public record AppConfig(
                 read.integer("STITCH_STREAM_THREADS", 1, 1, 64),
                 read.bytes("STITCH_ROCKSDB_MEMORY", BoundedRocksDbMemory.DEFAULT_TOTAL_BYTES),
                 settings,
+                ApiConfig.read(read),
                 read.kafkaClientOverrides());
         read.check("configuration");
         return config;
