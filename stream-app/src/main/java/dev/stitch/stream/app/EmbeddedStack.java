@@ -18,7 +18,7 @@ import java.util.Deque;
 /**
  * The embedded default: a real Kafka broker in this process, the in-memory Schema Registry (kept in
  * a journal file, served over HTTP for other processes such as {@code replay}), the stitching
- * application and the Segment bridge, all under one data directory that survives a restart.
+ * application with its query API, and the Segment bridge, all under one data directory that survives a restart.
  */
 public final class EmbeddedStack implements AutoCloseable {
 
@@ -60,6 +60,10 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public String bridgeUrl() {
         return "http://localhost:" + bridge.port();
+    }
+
+    public String apiUrl() {
+        return "http://localhost:" + application.apiPort();
     }
 
     public String bootstrapServers() {

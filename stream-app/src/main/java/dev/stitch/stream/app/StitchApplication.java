@@ -2,6 +2,7 @@ package dev.stitch.stream.app;
 
 import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.serde.SchemaRegistryException;
+import dev.stitch.stream.api.QueryApi;
 import dev.stitch.stream.config.AppConfig;
 import dev.stitch.stream.config.StreamsProperties;
 import dev.stitch.stream.config.TopicNames;
@@ -24,29 +25,48 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 
-/** The stitching topology running in Kafka Streams: start, state, stop. */
+/** The stitching topology running in Kafka Streams, with the query API on its stores: start, state, stop. */
 public final class StitchApplication implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StitchApplication.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
+    private final QueryApi api;
 
-    private StitchApplication(KafkaStreams streams) {
+    private StitchApplication(KafkaStreams streams, QueryApi api) {
         this.streams = streams;
+        this.api = api;
     }
 
-    /** Creates missing topics (when configured to), then starts processing; returns at once. */
+    /**
+     * Starts the query API (so that its port is known to Kafka Streams as this instance's
+     * {@code application.server}), creates missing topics (when configured to), then starts
+     * processing; returns at once.
+     */
     public static StitchApplication start(AppConfig config, SchemaRegistry registry, String bootstrapServers) {
-        Properties props = streamsProperties(config, bootstrapServers);
-        if (config.createTopics()) {
-            createMissingTopics(props, config.settings().topics(), config.partitions());
+        StitchSerdes serdes = StitchSerdes.using(registry);
+        QueryApi api = QueryApi.start(config.api(), serdes.timelineEvent().deserializer(), config.settings().topics().timeline());
+        try {
+            Properties props = streamsProperties(config, bootstrapServers);
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.api().withPort(api.port()).applicationServer());
+            if (config.createTopics()) {
+                createMissingTopics(props, config.settings().topics(), config.partitions());
+            }
+            KafkaStreams streams = new KafkaStreams(StitchTopology.build(config.settings(), serdes, props), props);
+            streams.setUncaughtExceptionHandler(StitchApplication::onStreamThreadFailure);
+            streams.start();
+            api.serve(streams);
+            return new StitchApplication(streams, api);
+        } catch (RuntimeException e) {
+            api.close();
+            throw e;
         }
-        KafkaStreams streams = new KafkaStreams(
-                StitchTopology.build(config.settings(), StitchSerdes.using(registry), props), props);
-        streams.setUncaughtExceptionHandler(StitchApplication::onStreamThreadFailure);
-        streams.start();
-        return new StitchApplication(streams);
+    }
+
+    /** The port the query API listens on. */
+    public int apiPort() {
+        return api.port();
     }
 
     /**
@@ -99,6 +119,7 @@ public final class StitchApplication implements AutoCloseable {
      */
     @Override
     public void close() {
+        api.close();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
     }

@@ -102,6 +102,7 @@ public record AppConfig(
             read.problem("STITCH_DEDUP_WINDOW must be longer than zero");
         }
         KafkaConnection kafka = KafkaConnection.read(read);
+        ApiConfig api = ApiConfig.read(read);
         AppConfig config = new AppConfig(
                 kafka.bootstrapServers(),
                 kafka.schemaRegistryUrl(),
@@ -115,7 +116,7 @@ public record AppConfig(
                 read.integer("STITCH_STREAM_THREADS", 1, 1, 64),
                 read.bytes("STITCH_ROCKSDB_MEMORY", BoundedRocksDbMemory.DEFAULT_TOTAL_BYTES),
                 settings,
-                ApiConfig.read(read),
+                api,
                 read.kafkaClientOverrides());
         read.check("configuration");
         return config;

@@ -52,10 +52,19 @@ public final class Launcher implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** The configuration, or null after telling the user on standard error what is wrong. */
+    /**
+     * The configuration, or null after telling the user on standard error what is wrong. In the
+     * embedded default the query API listens on localhost and, when STITCH_API_TOKEN is unset, takes
+     * a token generated for this run (never a fixed default).
+     */
     AppConfig configuration() {
+        Map<String, String> env = new HashMap<>(environment);
+        if (env.get("KAFKA_BOOTSTRAP_SERVERS") == null) {
+            env.putIfAbsent("STITCH_API_TOKEN", "tok_" + randomToken());
+            env.putIfAbsent("STITCH_API_HOST", "localhost");
+        }
         try {
-            return AppConfig.fromEnvironment(environment);
+            return AppConfig.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
             err().println("stitch: " + e.getMessage());
             return null;

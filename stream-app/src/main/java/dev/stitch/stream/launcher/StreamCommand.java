@@ -34,9 +34,16 @@ final class StreamCommand implements Callable<Integer> {
             running = stack;
             printEmbeddedBanner(config, stack, bridgeConfig.writeKeys().get(0));
         } else {
+            if (config.api().token() == null) {
+                launcher.err().println("stitch: STITCH_API_TOKEN is required with KAFKA_BOOTSTRAP_SERVERS: the token callers of "
+                        + "the query API send (the same on every instance)");
+                return 2;
+            }
             var registry = SchemaRegistries.connect(config.schemaRegistryUrl(), config.registryUserInfo());
-            running = StitchApplication.start(config, registry, config.bootstrapServers());
-            launcher.out().println("stitch is processing " + config.settings().topics().raw() + " on " + config.bootstrapServers());
+            StitchApplication application = StitchApplication.start(config, registry, config.bootstrapServers());
+            running = application;
+            launcher.out().println("stitch is processing " + config.settings().topics().raw() + " on " + config.bootstrapServers()
+                    + "; query API on port " + application.apiPort() + " (advertised as " + config.api().advertisedHost() + ")");
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -57,6 +64,8 @@ final class StreamCommand implements Callable<Integer> {
         launcher.out().println("stitch is running (embedded default: Kafka, Schema Registry, the Segment bridge and the stitching application in this process)");
         launcher.out().println("  Segment bridge   " + stack.bridgeUrl() + "/v1/{track,identify,page,screen,group,alias,batch,import,webhook}");
         launcher.out().println("  write key        " + writeKey);
+        launcher.out().println("  query API        " + stack.apiUrl() + "/v1/users/{userId}[/timeline], /v1/anonymous/{anonymousId}");
+        launcher.out().println("  API token        " + config.api().token());
         launcher.out().println("  Kafka            " + stack.bootstrapServers());
         launcher.out().println("  Schema Registry  " + stack.registryUrl());
         launcher.out().println("  data             " + config.dataDir());
@@ -68,7 +77,7 @@ final class StreamCommand implements Callable<Integer> {
         launcher.out().println("  curl -u " + writeKey + ": -H 'Content-Type: application/json' \\");
         launcher.out().println("       -d '{\"anonymousId\":\"pixel-1\",\"name\":\"Home\"}' " + stack.bridgeUrl() + "/v1/page");
         launcher.out().println("  ./stitch replay examples/documented-flow.ndjson");
-        launcher.out().println("  ./stitch timeline user-42");
+        launcher.out().println("  curl -H 'Authorization: Bearer " + config.api().token() + "' " + stack.apiUrl() + "/v1/users/user-42/timeline");
         launcher.out().println();
         launcher.out().println("Press Ctrl+C to stop; the data stays in " + config.dataDir() + ".");
     }

@@ -1,45 +1,60 @@
 package dev.stitch.stream.timeline;
 
+import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.topology.StitchSerdes;
+import dev.stitch.stream.topology.UserTimeKey;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The timeline stage, keyed by canonical userId: waits a grace period to put each user's events in
- * event-time order, then numbers them and sends them to the user's timeline (R10).
+ * event-time order, then numbers them and sends them to the user's timeline (R10). It keeps what the
+ * query API serves: each user's emitted events by event time, and the user's profile.
  */
-public final class TimelineStage implements Processor<String, byte[], String, TimelineEvent> {
+public final class TimelineStage implements Processor<String, byte[], String, byte[]> {
 
     private final StitchSettings settings;
-    private final Deserializer<TimelineEvent> deserializer;
-    private ProcessorContext<String, TimelineEvent> context;
+    private final Deserializer<TimelineEvent> eventDeserializer;
+    private final Serializer<TimelineEvent> eventSerializer;
+    private final Deserializer<IdentityChange> changeDeserializer;
+    private ProcessorContext<String, byte[]> context;
     private ReorderBuffer buffer;
     private TimelineSequencer sequencer;
+    private KeyValueStore<Bytes, byte[]> timelines;
+    private ProfileBook profiles;
     private StitchMetrics metrics;
     /** Wall-clock time of the last record: while the input is idle, waiting events still come due. */
     private long lastRecordWallClock;
 
-    public TimelineStage(StitchSettings settings, Deserializer<TimelineEvent> deserializer) {
+    public TimelineStage(StitchSettings settings, StitchSerdes serdes) {
         this.settings = settings;
-        this.deserializer = deserializer;
+        this.eventDeserializer = serdes.timelineEvent().deserializer();
+        this.eventSerializer = serdes.timelineEvent().serializer();
+        this.changeDeserializer = serdes.identityChange().deserializer();
     }
 
     @Override
-    public void init(ProcessorContext<String, TimelineEvent> context) {
+    public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         metrics = StitchMetrics.of(context);
         buffer = new ReorderBuffer(context.getStateStore(Catalogue.REORDER_BUFFER_STORE), settings.reorderGrace().toMillis());
         sequencer = new TimelineSequencer(context.getStateStore(Catalogue.USER_STATE_STORE));
+        timelines = context.getStateStore(Catalogue.TIMELINE_STORE);
+        profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE));
         lastRecordWallClock = context.currentSystemTimeMs();
         context.schedule(settings.flushInterval(), PunctuationType.STREAM_TIME, ignored -> releaseDue());
         context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> releaseDue());
@@ -47,6 +62,10 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
 
     @Override
     public void process(Record<String, byte[]> record) {
+        if (IdentityChangeEncoder.isIdentityChange(record.headers())) {
+            profiles.apply(record.key(), changeDeserializer.deserialize(settings.topics().identityChanges(), record.value()));
+            return;
+        }
         lastRecordWallClock = context.currentSystemTimeMs();
         buffer.add(record.key(), OrderHeaders.eventTime(record.headers()), OrderHeaders.messageId(record.headers()),
                 record.value(), record.timestamp());
@@ -61,14 +80,17 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     private void emit(String userId, List<KeyValue<byte[], Long>> eventsWithArrival) {
         List<TimelineEvent> events = new ArrayList<>(eventsWithArrival.size());
         String topic = settings.topics().timeline();
-        eventsWithArrival.forEach(entry -> events.add(deserializer.deserialize(topic, entry.key)));
+        eventsWithArrival.forEach(entry -> events.add(eventDeserializer.deserialize(topic, entry.key)));
         sequencer.place(userId, events);
         for (int i = 0; i < events.size(); i++) {
             TimelineEvent event = events.get(i);
             if (event.getLate()) {
                 metrics.late();
             }
-            context.forward(new Record<>(userId, event, eventsWithArrival.get(i).value));
+            byte[] encoded = eventSerializer.serialize(topic, event);
+            timelines.put(UserTimeKey.of(userId, event.getEvent().getTimestamp().toEpochMilli(), event.getEvent().getMessageId()), encoded);
+            profiles.note(userId, event.getEvent());
+            context.forward(new Record<>(userId, encoded, eventsWithArrival.get(i).value));
         }
     }
 }

@@ -19,8 +19,10 @@ public final class Catalogue {
     public static final String REORDER_BUFFER_STORE = "reorder-buffer";
     /** Key: userId; value: {@code UserState}, the user's sequence and latest emitted event time. */
     public static final String USER_STATE_STORE = "user-state";
-    /** Key: {@link UserTimeKey}(userId, event time, messageId); value: the emitted TimelineEvent. */
+    /** Key: {@link UserTimeKey}(userId, event time, messageId); value: the emitted TimelineEvent, encoded. The query API's timelines. */
     public static final String TIMELINE_STORE = "timelines";
+    /** Key: userId; value: {@code UserProfile}, the user's merged traits and linked anonymous ids. */
+    public static final String PROFILE_STORE = "profiles";
 
     /** Repartition: events whose raw key is not their routing key, re-keyed by it. */
     public static final String INPUT_BY_IDENTITY = "input-by-identity";

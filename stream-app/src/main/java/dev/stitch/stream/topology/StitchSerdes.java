@@ -5,6 +5,7 @@ import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.schema.internal.LinkRequest;
+import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.schema.internal.UserState;
 import dev.stitch.serde.AvroSerde;
 import dev.stitch.serde.SchemaRegistry;
@@ -17,7 +18,8 @@ public record StitchSerdes(
         Serde<IdentityChange> identityChange,
         Serde<LinkRequest> linkRequest,
         Serde<IdentityState> identityState,
-        Serde<UserState> userState) {
+        Serde<UserState> userState,
+        Serde<UserProfile> userProfile) {
 
     public static StitchSerdes using(SchemaRegistry registry) {
         return new StitchSerdes(
@@ -26,6 +28,7 @@ public record StitchSerdes(
                 new AvroSerde<>(IdentityChange.class, registry),
                 new AvroSerde<>(LinkRequest.class, registry),
                 new AvroSerde<>(IdentityState.class, registry),
-                new AvroSerde<>(UserState.class, registry));
+                new AvroSerde<>(UserState.class, registry),
+                new AvroSerde<>(UserProfile.class, registry));
     }
 }

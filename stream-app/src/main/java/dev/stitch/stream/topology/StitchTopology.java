@@ -2,6 +2,7 @@ package dev.stitch.stream.topology;
 
 import dev.stitch.events.EventIds;
 import dev.stitch.events.JunkIds;
+import dev.stitch.schema.IdentityChange;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.config.TopicNames;
 import dev.stitch.stream.identity.Decoded;
@@ -9,6 +10,8 @@ import dev.stitch.stream.identity.EventDecoder;
 import dev.stitch.stream.identity.IdentityOutput;
 import dev.stitch.stream.identity.IdentityStage;
 import dev.stitch.stream.identity.SecondaryLinker;
+import dev.stitch.stream.timeline.IdentityChangeEncoder;
+import dev.stitch.stream.timeline.ProfileBook;
 import dev.stitch.stream.timeline.TimelineEventEncoder;
 import dev.stitch.stream.timeline.TimelineStage;
 import org.apache.kafka.common.serialization.Serdes;
@@ -35,7 +38,7 @@ public final class StitchTopology {
     private static final String[] IDENTITY_STORES = {
             Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE, Catalogue.HISTORY_EXPIRY_STORE};
     private static final String[] TIMELINE_STORES = {
-            Catalogue.REORDER_BUFFER_STORE, Catalogue.USER_STATE_STORE};
+            Catalogue.REORDER_BUFFER_STORE, Catalogue.USER_STATE_STORE, Catalogue.TIMELINE_STORE, Catalogue.PROFILE_STORE};
 
     private StitchTopology() {
     }
@@ -97,19 +100,25 @@ public final class StitchTopology {
         outputs.get("output-anonymous")
                 .mapValues(value -> ((IdentityOutput.Anonymous) value).event(), Named.as("anonymous-event"))
                 .to(topics.anonymous(), Produced.with(Serdes.String(), serdes.timelineEvent()).withName("anonymous-sink"));
-        outputs.get("output-change")
-                .mapValues(value -> ((IdentityOutput.Change) value).change(), Named.as("identity-change"))
-                .to(topics.identityChanges(), Produced.with(Serdes.String(), serdes.identityChange()).withName("identity-changes-sink"));
+        KStream<String, IdentityChange> changes = outputs.get("output-change")
+                .mapValues(value -> ((IdentityOutput.Change) value).change(), Named.as("identity-change"));
+        changes.to(topics.identityChanges(), Produced.with(Serdes.String(), serdes.identityChange()).withName("identity-changes-sink"));
 
-        // 6. Timeline stage, keyed by canonical userId: reorder within the grace period, sequence, emit.
+        // 6. Timeline stage, keyed by canonical userId: reorder within the grace period, sequence, emit,
+        //    and keep the timelines and profiles the query API serves. Changes of an id's mapping
+        //    travel with the events to the users they concern, for the profiles' linked ids.
+        KStream<String, byte[]> profileChanges = changes
+                .flatMap((id, change) -> ProfileBook.concerned(change), Named.as("changes-by-user"))
+                .process(() -> new IdentityChangeEncoder(serdes.identityChange().serializer(), topics.identityChanges()),
+                        Named.as("encode-change"));
         outputs.get("output-to-user")
                 .mapValues(value -> ((IdentityOutput.ToUser) value).event(), Named.as("user-event"))
                 .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
                         Named.as("encode-user-event"))
+                .merge(profileChanges, Named.as("user-records"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(Catalogue.EVENTS_BY_USER))
-                .process(() -> new TimelineStage(settings, serdes.timelineEvent().deserializer()), Named.as("timeline"),
-                        TIMELINE_STORES)
-                .to(topics.timeline(), Produced.with(Serdes.String(), serdes.timelineEvent()).withName("timeline-sink"));
+                .process(() -> new TimelineStage(settings, serdes), Named.as("timeline"), TIMELINE_STORES)
+                .to(topics.timeline(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("timeline-sink"));
 
         return builder.build();
     }
@@ -134,6 +143,10 @@ public final class StitchTopology {
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_STATE_STORE),
                 Serdes.String(), serdes.userState()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.TIMELINE_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.PROFILE_STORE),
+                Serdes.String(), serdes.userProfile()).withCachingEnabled());
     }
 
     private static String[] withDedup(String[] stores) {

@@ -58,7 +58,9 @@ class DocumentedFlowIT {
                 "STITCH_DATA_DIR", dir.resolve("app").toString(),
                 "STITCH_APPLICATION_ID", "documented-flow-it",
                 "STITCH_REORDER_GRACE", "1s",
-                "STITCH_FLUSH_INTERVAL", "100ms"));
+                "STITCH_FLUSH_INTERVAL", "100ms",
+                "STITCH_API_PORT", "0",
+                "STITCH_API_TOKEN", "test-token"));
         SchemaRegistry registry = SchemaRegistries.connect(registryUrl, null);
 
         try (var app = StitchApplication.start(config, registry, broker.bootstrapServers())) {

@@ -50,18 +50,20 @@ class ExactlyOnceRestartIT {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
         registry = new InMemorySchemaRegistry();
         registryServer = RegistryHttpServer.start(registry, "localhost", 0);
-        env = Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "SCHEMA_REGISTRY_URL", registryServer.url(),
-                "STITCH_DATA_DIR", dir.resolve("app").toString(),
-                "STITCH_APPLICATION_ID", "restart-it-" + UUID.randomUUID(),
-                "STITCH_REORDER_GRACE", "300ms",
-                "STITCH_FLUSH_INTERVAL", "100ms",
+        env = Map.ofEntries(
+                Map.entry("STITCH_API_PORT", "0"),
+                Map.entry("STITCH_API_TOKEN", "test-token"),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()),
+                Map.entry("SCHEMA_REGISTRY_URL", registryServer.url()),
+                Map.entry("STITCH_DATA_DIR", dir.resolve("app").toString()),
+                Map.entry("STITCH_APPLICATION_ID", "restart-it-" + UUID.randomUUID()),
+                Map.entry("STITCH_REORDER_GRACE", "300ms"),
+                Map.entry("STITCH_FLUSH_INTERVAL", "100ms"),
                 // Commit often, so a stop lands between commits with work in flight.
-                "KAFKA_COMMIT_INTERVAL_MS", "50",
+                Map.entry("KAFKA_COMMIT_INTERVAL_MS", "50"),
                 // Kafka Streams does not leave its group on close: let the broker notice the old member soon.
-                "KAFKA_SESSION_TIMEOUT_MS", "6000",
-                "KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+                Map.entry("KAFKA_SESSION_TIMEOUT_MS", "6000"),
+                Map.entry("KAFKA_HEARTBEAT_INTERVAL_MS", "1000"));
     }
 
     @AfterEach

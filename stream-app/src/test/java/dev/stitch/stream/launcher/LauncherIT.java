@@ -1,6 +1,7 @@
 package dev.stitch.stream.launcher;
 
 import dev.stitch.bridge.BridgeConfig;
+import dev.stitch.events.SegmentEventParser;
 import dev.stitch.stream.app.EmbeddedStack;
 import dev.stitch.stream.config.AppConfig;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,7 @@ class LauncherIT {
     void replayedDocumentedFlowShowsAsOneOrderedTimelineAndSurvivesARestart() throws Exception {
         Map<String, String> stackEnv = Map.of(
                 "STITCH_DATA_DIR", dir.resolve("data").toString(),
-                "STITCH_KAFKA_PORT", "0",
+                "STITCH_KAFKA_PORT", "0", "STITCH_API_PORT", "0", "STITCH_API_TOKEN", "test-token",
                 "STITCH_REGISTRY_PORT", "0",
                 "STITCH_REORDER_GRACE", "300ms",
                 "STITCH_FLUSH_INTERVAL", "100ms");
@@ -76,7 +78,7 @@ class LauncherIT {
     @Test
     void documentedFlowPostedToTheEmbeddedBridgeShowsAsOneOrderedTimeline() throws Exception {
         Map<String, String> stackEnv = Map.of("STITCH_DATA_DIR", dir.resolve("data").toString(),
-                "STITCH_KAFKA_PORT", "0", "STITCH_REGISTRY_PORT", "0",
+                "STITCH_KAFKA_PORT", "0", "STITCH_API_PORT", "0", "STITCH_API_TOKEN", "test-token", "STITCH_REGISTRY_PORT", "0",
                 "STITCH_REORDER_GRACE", "300ms", "STITCH_FLUSH_INTERVAL", "100ms");
         try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv), BRIDGE)) {
             HttpClient http = HttpClient.newHttpClient();
@@ -93,13 +95,21 @@ class LauncherIT {
             assertThat(rows).extracting(row -> columns(row).get(4)).containsExactly(
                     "doc-page-1", "doc-page-2", "doc-page-3", "doc-identify-1", "doc-track-1");
             assertThat(rows).extracting(row -> columns(row).get(5)).containsExactly("yes", "yes", "yes", "no", "no");
+
+            HttpResponse<String> timeline = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/users/user-42/timeline"))
+                    .header("Authorization", "Bearer test-token").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(timeline.statusCode()).as(timeline.body()).isEqualTo(200);
+            List<String> served = new ArrayList<>();
+            SegmentEventParser.JSON.readTree(timeline.body()).get("events").forEach(event -> served.add(event.get("messageId").asText()));
+            assertThat(served).as("the query API serves the same timeline").containsExactly(
+                    "doc-page-1", "doc-page-2", "doc-page-3", "doc-identify-1", "doc-track-1");
         }
     }
 
     @Test
     void replayReportsLinesThatAreNotEventsAndSendsTheRest() throws Exception {
         Map<String, String> stackEnv = Map.of("STITCH_DATA_DIR", dir.resolve("data").toString(),
-                "STITCH_KAFKA_PORT", "0", "STITCH_REGISTRY_PORT", "0");
+                "STITCH_KAFKA_PORT", "0", "STITCH_API_PORT", "0", "STITCH_API_TOKEN", "test-token", "STITCH_REGISTRY_PORT", "0");
         try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv), BRIDGE)) {
             Path file = dir.resolve("mixed.ndjson");
             Files.writeString(file, String.join("\n",

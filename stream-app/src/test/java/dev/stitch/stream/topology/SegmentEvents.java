@@ -2,42 +2,56 @@ package dev.stitch.stream.topology;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.SegmentEvent;
 
 import java.time.Instant;
 
 /** Builds Segment events for tests, with their original JSON, the way the bridge would. */
-final class SegmentEvents {
+public final class SegmentEvents {
 
-    static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
+    private static final ObjectMapper JSON = SegmentEventParser.JSON;
 
     private SegmentEvents() {
     }
 
-    static Instant at(int seconds) {
+    public static Instant at(int seconds) {
         return T0.plusSeconds(seconds);
     }
 
-    static SegmentEvent page(String messageId, String anonymousId, String name, Instant time) {
+    public static SegmentEvent page(String messageId, String anonymousId, String name, Instant time) {
         return event(messageId, "page", null, anonymousId, null, time).setName(name).build();
     }
 
-    static SegmentEvent track(String messageId, String userId, String anonymousId, String event, Instant time) {
+    public static SegmentEvent track(String messageId, String userId, String anonymousId, String event, Instant time) {
         return event(messageId, "track", userId, anonymousId, null, time).setEvent(event).build();
     }
 
     /** A server-side identify: userId, with the browser's pixel id passed in {@code context.anonymousId}. */
-    static SegmentEvent serverIdentify(String messageId, String userId, String pixelId, Instant time) {
+    public static SegmentEvent serverIdentify(String messageId, String userId, String pixelId, Instant time) {
         return event(messageId, "identify", userId, null, pixelId, time).build();
     }
 
     /** A frontend identify: userId and the pixel's own anonymousId. */
-    static SegmentEvent identify(String messageId, String userId, String anonymousId, Instant time) {
+    public static SegmentEvent identify(String messageId, String userId, String anonymousId, Instant time) {
         return event(messageId, "identify", userId, anonymousId, null, time).build();
     }
 
-    static SegmentEvent.Builder event(String messageId, String type, String userId, String anonymousId,
+    /** An identify with traits, given as a JSON object. */
+    public static SegmentEvent identifyWithTraits(String messageId, String userId, String anonymousId, String traits, Instant time) {
+        SegmentEvent event = identify(messageId, userId, anonymousId, time);
+        try {
+            ObjectNode json = (ObjectNode) JSON.readTree(event.getJson());
+            json.set("traits", JSON.readTree(traits));
+            event.setJson(json.toString());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(traits, e);
+        }
+        return event;
+    }
+
+    public static SegmentEvent.Builder event(String messageId, String type, String userId, String anonymousId,
                                       String contextAnonymousId, Instant time) {
         ObjectNode json = JSON.createObjectNode().put("messageId", messageId).put("type", type)
                 .put("timestamp", time.toString());

@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 import java.io.IOException;
@@ -34,7 +35,7 @@ import java.util.UUID;
  * The stitching topology in a {@link TopologyTestDriver}, with real RocksDB stores and an in-memory
  * schema registry, and its output topics read back as plain values that tests compare exactly.
  */
-final class StitchDriver implements AutoCloseable {
+public final class StitchDriver implements AutoCloseable {
 
     /** One record of stitch.timeline, as tests compare it. */
     record Emitted(String userId, String messageId, Long sequence, boolean stitched, boolean late) {
@@ -45,6 +46,7 @@ final class StitchDriver implements AutoCloseable {
     }
 
     private final StitchSettings settings;
+    private final StitchSerdes serdes;
     private final TopologyTestDriver driver;
     private final Path stateDir;
     private final TestInputTopic<String, SegmentEvent> raw;
@@ -54,9 +56,9 @@ final class StitchDriver implements AutoCloseable {
     private final TestOutputTopic<String, IdentityChange> changes;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
 
-    StitchDriver(StitchSettings settings) {
+    public StitchDriver(StitchSettings settings) {
         this.settings = settings;
-        StitchSerdes serdes = StitchSerdes.using(SchemaRegistries.connect("mock://" + UUID.randomUUID(), null));
+        serdes = StitchSerdes.using(SchemaRegistries.connect("mock://" + UUID.randomUUID(), null));
         try {
             stateDir = Files.createTempDirectory("stitch-driver");
         } catch (IOException e) {
@@ -73,17 +75,17 @@ final class StitchDriver implements AutoCloseable {
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    StitchDriver() {
+    public StitchDriver() {
         this(StitchSettings.defaults());
     }
 
     /** Sends an event keyed the way the bridge keys it, arriving at its own event time. */
-    StitchDriver send(SegmentEvent event) {
+    public StitchDriver send(SegmentEvent event) {
         return send(event, event.getTimestamp());
     }
 
     /** Sends an event keyed the way the bridge keys it, arriving at {@code arrival}. */
-    StitchDriver send(SegmentEvent event, Instant arrival) {
+    public StitchDriver send(SegmentEvent event, Instant arrival) {
         return sendKeyed(EventIds.of(event, settings.junkIds()).routingKey(), event, arrival);
     }
 
@@ -98,7 +100,7 @@ final class StitchDriver implements AutoCloseable {
     }
 
     /** Lets wall-clock time pass beyond the grace period, so every waiting event is emitted. */
-    StitchDriver settle() {
+    public StitchDriver settle() {
         driver.advanceWallClockTime(settings.reorderGrace().plus(settings.flushInterval()));
         return this;
     }
@@ -107,6 +109,16 @@ final class StitchDriver implements AutoCloseable {
     StitchDriver idle(Duration duration) {
         driver.advanceWallClockTime(duration);
         return this;
+    }
+
+    /** The serdes the topology uses, with its registry. */
+    public StitchSerdes serdes() {
+        return serdes;
+    }
+
+    /** A state store of the topology, as the query API reads it. */
+    public <K, V> KeyValueStore<K, V> store(String name) {
+        return driver.getKeyValueStore(name);
     }
 
     List<Emitted> timeline() {

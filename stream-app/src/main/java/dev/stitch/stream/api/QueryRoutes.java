@@ -1,0 +1,223 @@
+package dev.stitch.stream.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stitch.events.SegmentEventParser;
+import dev.stitch.stream.topology.Catalogue;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The query API's HTTP surface, in one place: the three look-ups of DESIGN §5 behind the bearer token,
+ * answered from this instance's stores or forwarded to the instance that owns the key; health; metrics.
+ */
+final class QueryRoutes {
+
+    private static final Logger log = LoggerFactory.getLogger(QueryRoutes.class);
+
+    /** Marks a request one instance forwarded to another, which must answer it itself. */
+    static final String FORWARDED_HEADER = "X-Stitch-Forwarded-By";
+    /** Names the instance whose stores gave the answer: which one owns the key. */
+    static final String SERVED_BY_HEADER = "X-Stitch-Served-By";
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    private static final long FORWARD_TIMEOUT_MS = 5_000;
+    private static final String ROUTE_LABEL = "route";
+
+    /** The application being served: null until it has started. */
+    record Serving(StateAccess state, UserQueries queries, String self) {
+    }
+
+    private final Vertx vertx;
+    private final Supplier<Serving> serving;
+    private final HttpClientAgent forwarder;
+
+    private QueryRoutes(Vertx vertx, Supplier<Serving> serving, HttpClientAgent forwarder) {
+        this.vertx = vertx;
+        this.serving = serving;
+        this.forwarder = forwarder;
+    }
+
+    static Router create(Vertx vertx, BearerToken token, Supplier<Serving> serving, HttpClientAgent forwarder, ApiMetrics metrics) {
+        QueryRoutes routes = new QueryRoutes(vertx, serving, forwarder);
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            ctx.addEndHandler(ended -> metrics.request(ctx.get(ROUTE_LABEL, ApiMetrics.UNMATCHED), ctx.response().getStatusCode()));
+            ctx.next();
+        });
+        route(router, "/health/live", ctx -> routes.health(ctx, false));
+        route(router, "/health/ready", ctx -> routes.health(ctx, true));
+        route(router, "/metrics", ctx -> ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                .end(metrics.scrape()));
+        router.route("/v1/*").handler(ctx -> {
+            if (token.accepts(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+                ctx.next();
+            } else {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"stitch\"");
+                ApiAnswers.error(ctx, 401, "unauthorized", "Send the API token as 'Authorization: Bearer <token>'.", null);
+            }
+        });
+        route(router, "/v1/users/:userId/timeline", routes::timeline);
+        route(router, "/v1/users/:userId", routes::profile);
+        route(router, "/v1/anonymous/:anonymousId", routes::anonymous);
+        router.route().last().handler(ctx ->
+                ApiAnswers.error(ctx, 404, "not_found", "No such path: " + ctx.request().path(), null));
+        return router;
+    }
+
+    private static void route(Router router, String path, Handler<RoutingContext> handler) {
+        router.route(path).handler(ctx -> {
+            ctx.put(ROUTE_LABEL, path);
+            if (ctx.request().method() != HttpMethod.GET) {
+                ctx.response().putHeader(HttpHeaders.ALLOW, "GET");
+                ApiAnswers.error(ctx, 405, "method_not_allowed", path + " answers GET only", null);
+                return;
+            }
+            handler.handle(ctx);
+        });
+    }
+
+    private void timeline(RoutingContext ctx) {
+        String userId = ctx.pathParam("userId");
+        int limit;
+        TimelineCursor cursor;
+        try {
+            limit = limit(ctx.request().getParam("limit"));
+        } catch (IllegalArgumentException e) {
+            ApiAnswers.error(ctx, 400, "invalid_parameter", e.getMessage(), "limit");
+            return;
+        }
+        try {
+            cursor = TimelineCursor.parse(ctx.request().getParam("after"));
+        } catch (IllegalArgumentException e) {
+            ApiAnswers.error(ctx, 400, "invalid_parameter", e.getMessage(), "after");
+            return;
+        }
+        answer(ctx, Catalogue.USER_STATE_STORE, userId, "userId", "No user with id " + userId + ".",
+                (queries, partition) -> queries.timeline(userId, partition, cursor, limit));
+    }
+
+    private void profile(RoutingContext ctx) {
+        String userId = ctx.pathParam("userId");
+        answer(ctx, Catalogue.USER_STATE_STORE, userId, "userId", "No user with id " + userId + ".",
+                (queries, partition) -> queries.profile(userId, partition));
+    }
+
+    private void anonymous(RoutingContext ctx) {
+        String anonymousId = ctx.pathParam("anonymousId");
+        answer(ctx, Catalogue.IDENTITIES_STORE, anonymousId, "anonymousId", "No anonymous id " + anonymousId + " was seen.",
+                (queries, partition) -> queries.anonymous(anonymousId, partition));
+    }
+
+    /** One look-up against one partition's stores. */
+    private interface Read {
+        Optional<ObjectNode> apply(UserQueries queries, int partition);
+    }
+
+    private void answer(RoutingContext ctx, String storeName, String key, String field, String notFound, Read read) {
+        Serving app = serving.get();
+        if (app == null) {
+            ApiAnswers.unavailable(ctx, "The application is starting.");
+            return;
+        }
+        Location location = app.state().locate(storeName, key);
+        if (location instanceof Location.Local local) {
+            ctx.response().putHeader(SERVED_BY_HEADER, app.self());
+            vertx.executeBlocking(() -> read.apply(app.queries(), local.partition()), false)
+                    .onSuccess(found -> found.ifPresentOrElse(
+                            body -> ApiAnswers.json(ctx, 200, body.toString()),
+                            () -> ApiAnswers.error(ctx, 404, "not_found", notFound, field)))
+                    .onFailure(error -> failed(ctx, error));
+        } else if (location instanceof Location.Remote remote) {
+            forward(ctx, app, remote);
+        } else {
+            ApiAnswers.unavailable(ctx, "The application cannot answer yet: " + ((Location.Unavailable) location).reason() + ".");
+        }
+    }
+
+    /** Asks the owning instance, once: a forwarded request is never forwarded again, so two instances cannot loop. */
+    private void forward(RoutingContext ctx, Serving app, Location.Remote owner) {
+        String forwardedBy = ctx.request().getHeader(FORWARDED_HEADER);
+        if (forwardedBy != null) {
+            ApiAnswers.unavailable(ctx, "The key is moving between instances (" + forwardedBy + " sent it here, where it is not).");
+            return;
+        }
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(owner.host())
+                .setPort(owner.port())
+                .setURI(ctx.request().uri())
+                .setConnectTimeout(FORWARD_TIMEOUT_MS)
+                .setIdleTimeout(FORWARD_TIMEOUT_MS)
+                .putHeader(HttpHeaders.AUTHORIZATION.toString(), ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
+                .putHeader(FORWARDED_HEADER, app.self());
+        forwarder.request(options)
+                .compose(request -> request.send())
+                .compose(response -> response.body().map(body -> new Forwarded(response.statusCode(),
+                        response.getHeader(SERVED_BY_HEADER), response.getHeader(HttpHeaders.RETRY_AFTER), body)))
+                .onSuccess(answer -> {
+                    copyHeader(ctx, SERVED_BY_HEADER, answer.servedBy());
+                    copyHeader(ctx, HttpHeaders.RETRY_AFTER.toString(), answer.retryAfter());
+                    ApiAnswers.json(ctx, answer.status(), answer.body().toString());
+                })
+                .onFailure(error -> ApiAnswers.unavailable(ctx, "The instance that owns this key (" + owner.host() + ":"
+                        + owner.port() + ") did not answer: " + error.getMessage()));
+    }
+
+    private record Forwarded(int status, String servedBy, String retryAfter, Buffer body) {
+    }
+
+    private static void copyHeader(RoutingContext ctx, String name, String value) {
+        if (value != null) {
+            ctx.response().putHeader(name, value);
+        }
+    }
+
+    private static void failed(RoutingContext ctx, Throwable error) {
+        if (error instanceof InvalidStateStoreException) {
+            ApiAnswers.unavailable(ctx, "The store is being moved or restored: " + error.getMessage());
+            return;
+        }
+        log.error("A query failed", error);
+        ApiAnswers.error(ctx, 500, "internal_error", "The query failed: " + error.getMessage(), null);
+    }
+
+    /** Alive while starting and running; ready only once the application serves queries. */
+    private void health(RoutingContext ctx, boolean readiness) {
+        Serving app = serving.get();
+        boolean up = app == null ? !readiness : readiness ? app.state().ready() : app.state().live();
+        ObjectNode body = SegmentEventParser.JSON.createObjectNode()
+                .put("status", up ? "UP" : "DOWN")
+                .put("streams", app == null ? "STARTING" : app.state().state());
+        ApiAnswers.json(ctx, up ? 200 : 503, body.toString());
+    }
+
+    static int limit(String text) {
+        if (text == null || text.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new IllegalArgumentException("limit must be a whole number from 1 to " + MAX_LIMIT + ", not '" + text + "'");
+    }
+}

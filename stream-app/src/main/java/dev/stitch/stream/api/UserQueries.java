@@ -1,0 +1,166 @@
+package dev.stitch.stream.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stitch.events.SegmentEventParser;
+import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.TimelineEvent;
+import dev.stitch.schema.internal.IdentityState;
+import dev.stitch.schema.internal.TraitValue;
+import dev.stitch.schema.internal.UserProfile;
+import dev.stitch.schema.internal.UserState;
+import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.topology.UserTimeKey;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The query API's answers, read from one partition's local stores and shaped as the JSON of DESIGN §5.
+ * Each returns empty for an id the application does not know.
+ */
+final class UserQueries {
+
+    private final StateAccess state;
+    private final Deserializer<TimelineEvent> events;
+    private final String timelineTopic;
+
+    UserQueries(StateAccess state, Deserializer<TimelineEvent> events, String timelineTopic) {
+        this.state = state;
+        this.events = events;
+        this.timelineTopic = timelineTopic;
+    }
+
+    /** Up to {@code limit} events of the user after {@code cursor}, by event time; with {@code next} when more follow. */
+    Optional<ObjectNode> timeline(String userId, int partition, TimelineCursor cursor, int limit) {
+        ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition);
+        if (users.get(userId) == null) {
+            return Optional.empty();
+        }
+        ReadOnlyKeyValueStore<Bytes, byte[]> timelines = state.store(Catalogue.TIMELINE_STORE, partition);
+        Bytes prefix = UserTimeKey.prefix(userId);
+        Bytes start = cursor == null ? prefix : cursor.startKey(userId);
+        List<TimelineEvent> page = new ArrayList<>(Math.min(limit, 256));
+        boolean more = false;
+        if (start != null) {
+            try (KeyValueIterator<Bytes, byte[]> it = timelines.range(start, null)) {
+                while (it.hasNext()) {
+                    KeyValue<Bytes, byte[]> entry = it.next();
+                    if (!startsWith(entry.key, prefix)) {
+                        break;
+                    }
+                    if (cursor != null && cursor.isItself(entry.key, userId)) {
+                        continue;
+                    }
+                    if (page.size() == limit) {
+                        more = true;
+                        break;
+                    }
+                    page.add(events.deserialize(timelineTopic, entry.value));
+                }
+            }
+        }
+        ObjectNode body = json().put("userId", userId);
+        ArrayNode list = body.putArray("events");
+        page.forEach(event -> list.add(eventJson(event)));
+        if (more) {
+            SegmentEvent last = page.get(page.size() - 1).getEvent();
+            body.put("next", TimelineCursor.after(last.getTimestamp().toEpochMilli(), last.getMessageId()));
+        }
+        return Optional.of(body);
+    }
+
+    /** The user's profile: merged traits, linked anonymous ids, first and last seen, event count. */
+    Optional<ObjectNode> profile(String userId, int partition) {
+        ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition);
+        UserState user = users.get(userId);
+        if (user == null) {
+            return Optional.empty();
+        }
+        ReadOnlyKeyValueStore<String, UserProfile> profiles = state.store(Catalogue.PROFILE_STORE, partition);
+        UserProfile profile = profiles.get(userId);
+        ObjectNode body = json().put("userId", userId);
+        ObjectNode traits = body.putObject("traits");
+        ArrayNode anonymousIds = body.putArray("anonymousIds");
+        if (profile != null) {
+            Map<String, TraitValue> sorted = new TreeMap<>(profile.getTraits());
+            sorted.forEach((name, value) -> traits.set(name, parse(value.getJson())));
+            profile.getAnonymousIds().forEach(anonymousIds::add);
+        }
+        body.put("firstSeen", Instant.ofEpochMilli(user.getFirstSeen()).toString());
+        body.put("lastSeen", Instant.ofEpochMilli(user.getLastSeen()).toString());
+        body.put("eventCount", user.getEventCount());
+        return Optional.of(body);
+    }
+
+    /** The user an anonymous id is linked to, null while it is not linked. */
+    Optional<ObjectNode> anonymous(String anonymousId, int partition) {
+        ReadOnlyKeyValueStore<String, IdentityState> identities = state.store(Catalogue.IDENTITIES_STORE, partition);
+        IdentityState identity = identities.get(anonymousId);
+        if (identity == null) {
+            return Optional.empty();
+        }
+        ObjectNode body = json().put("anonymousId", anonymousId);
+        body.put("userId", identity.getUserId());
+        return Optional.of(body);
+    }
+
+    private static ObjectNode eventJson(TimelineEvent timelineEvent) {
+        SegmentEvent event = timelineEvent.getEvent();
+        JsonNode original = parse(event.getJson());
+        ObjectNode json = json()
+                .put("messageId", event.getMessageId())
+                .put("type", event.getType());
+        if (event.getEvent() != null) {
+            json.put("event", event.getEvent());
+        }
+        if (event.getName() != null) {
+            json.put("name", event.getName());
+        }
+        json.put("timestamp", event.getTimestamp().toString())
+                .put("receivedAt", event.getReceivedAt().toString())
+                .put("userId", event.getUserId())
+                .put("anonymousId", event.getAnonymousId() != null ? event.getAnonymousId() : event.getContextAnonymousId())
+                .put("sequence", timelineEvent.getSequence())
+                .put("stitched", timelineEvent.getStitched())
+                .put("late", timelineEvent.getLate());
+        for (String part : new String[]{"properties", "traits", "context"}) {
+            JsonNode value = original.get(part);
+            if (value != null) {
+                json.set(part, value);
+            }
+        }
+        return json;
+    }
+
+    private static boolean startsWith(Bytes key, Bytes prefix) {
+        byte[] k = key.get();
+        byte[] p = prefix.get();
+        return k.length >= p.length && Arrays.equals(k, 0, p.length, p, 0, p.length);
+    }
+
+    private static ObjectNode json() {
+        return SegmentEventParser.JSON.createObjectNode();
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return SegmentEventParser.JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            // Stored JSON was valid when it was stored; say so rather than fail the whole answer.
+            return SegmentEventParser.JSON.getNodeFactory().textNode(text);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.stitch.stream.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stitch.bridge.BridgeConfig;
+import dev.stitch.bridge.KafkaEventPublisher;
+import dev.stitch.bridge.WebhookBridge;
+import dev.stitch.embedded.EmbeddedKafkaBroker;
+import dev.stitch.events.SegmentEventParser;
+import dev.stitch.serde.InMemorySchemaRegistry;
+import dev.stitch.serde.RegistryHttpServer;
+import dev.stitch.stream.config.AppConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole product end to end with two instances of the stitching application sharing the
+ * partitions: the documented flow of several people posted to the bridge over HTTP, then each
+ * person's timeline, profile and pixel id asked of each instance. Either instance answers for every
+ * person, from its own stores or by forwarding to the instance that owns the person.
+ */
+class TwoInstancesQueryIT {
+
+    private static final String WRITE_KEY = "it-write-key";
+    private static final String TOKEN = "it-api-token";
+    private static final int PEOPLE = 8;
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private EmbeddedKafkaBroker broker;
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private RegistryHttpServer registryServer;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    @BeforeEach
+    void startKafka() {
+        broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, 4);
+        registryServer = RegistryHttpServer.start(registry, "localhost", 0);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+        registryServer.close();
+        broker.close();
+    }
+
+    @Test
+    void eitherInstanceAnswersForEveryPersonWithTheOrderedTimeline() throws Exception {
+        StitchApplication first = start(config("first"));
+        StitchApplication second = start(config("second"));
+        assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        assertThat(second.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        BridgeConfig bridgeConfig = BridgeConfig.defaults(List.of(WRITE_KEY)).withListenAddress("localhost", 0);
+        KafkaEventPublisher publisher = keep(KafkaEventPublisher.create(bridgeConfig, broker.bootstrapServers(), registry));
+        WebhookBridge bridge = keep(WebhookBridge.start(bridgeConfig, publisher));
+
+        for (int person = 0; person < PEOPLE; person++) {
+            postDocumentedFlow(bridge.port(), person);
+        }
+
+        Set<String> servedBy = new HashSet<>();
+        for (StitchApplication asked : List.of(first, second)) {
+            for (int person = 0; person < PEOPLE; person++) {
+                String userId = "user-" + person;
+                Answer timeline = awaitEvents(asked, "/v1/users/" + userId + "/timeline", 5);
+                servedBy.add(timeline.servedBy());
+                assertThat(messageIds(timeline.json())).as("%s asked of port %d", userId, asked.apiPort()).containsExactly(
+                        "page-1-" + person, "page-2-" + person, "page-3-" + person, "identify-" + person, "track-" + person);
+                assertThat(stitchedFlags(timeline.json())).containsExactly(true, true, true, false, false);
+
+                Answer profile = get(asked, "/v1/users/" + userId);
+                assertThat(profile.status()).isEqualTo(200);
+                assertThat(profile.json().get("anonymousIds").toString()).isEqualTo("[\"pixel-" + person + "\"]");
+                assertThat(profile.json().get("traits").get("email").asText()).isEqualTo(userId + "@example.com");
+                assertThat(profile.json().get("eventCount").asLong()).isEqualTo(5);
+
+                Answer pixel = get(asked, "/v1/anonymous/pixel-" + person);
+                assertThat(pixel.status()).isEqualTo(200);
+                assertThat(pixel.json().get("userId").asText()).isEqualTo(userId);
+
+                assertThat(get(asked, "/v1/users/nobody-" + person).status()).isEqualTo(404);
+            }
+        }
+        assertThat(servedBy).as("both instances own some of the people").containsExactlyInAnyOrder(
+                "localhost:" + first.apiPort(), "localhost:" + second.apiPort());
+    }
+
+    private void postDocumentedFlow(int bridgePort, int person) throws IOException, InterruptedException {
+        String pixel = "pixel-" + person;
+        String user = "user-" + person;
+        List<String> events = List.of(
+                page("page-1-" + person, pixel, "Home", "10:00:01"),
+                page("page-2-" + person, pixel, "Pricing", "10:00:09"),
+                page("page-3-" + person, pixel, "Sign up", "10:00:20"),
+                "{\"type\":\"identify\",\"messageId\":\"identify-" + person + "\",\"userId\":\"" + user + "\","
+                        + "\"traits\":{\"email\":\"" + user + "@example.com\"},\"context\":{\"anonymousId\":\"" + pixel + "\"},"
+                        + "\"timestamp\":\"2026-11-02T10:00:31Z\"}",
+                "{\"type\":\"track\",\"messageId\":\"track-" + person + "\",\"userId\":\"" + user + "\",\"event\":\"Order Completed\","
+                        + "\"context\":{\"ip\":\"203.0.113.7\"},\"timestamp\":\"2026-11-02T10:01:05Z\"}");
+        for (String event : events) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + bridgePort + "/v1/webhook"))
+                    .header("Authorization", "Bearer " + WRITE_KEY)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        }
+    }
+
+    private static String page(String messageId, String pixel, String name, String time) {
+        return "{\"type\":\"page\",\"messageId\":\"" + messageId + "\",\"anonymousId\":\"" + pixel + "\",\"name\":\"" + name
+                + "\",\"timestamp\":\"2026-11-02T" + time + "Z\"}";
+    }
+
+    private record Answer(int status, JsonNode json, String servedBy) {
+    }
+
+    /** Asks until the timeline holds {@code count} events: they leave the reorder buffer after its grace period. */
+    private Answer awaitEvents(StitchApplication app, String path, int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Answer answer = get(app, path);
+        while ((answer.status() != 200 || answer.json().get("events").size() < count) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            answer = get(app, path);
+        }
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+        return answer;
+    }
+
+    /** A GET, asked again while the instances are still sharing out the partitions (503). */
+    private Answer get(StitchApplication app, String path) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + app.apiPort() + path))
+                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 503 || System.nanoTime() > deadline) {
+                return new Answer(response.statusCode(), SegmentEventParser.JSON.readTree(response.body()),
+                        response.headers().firstValue("X-Stitch-Served-By").orElse(null));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private AppConfig config(String name) {
+        return AppConfig.fromEnvironment(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", registryServer.url(),
+                "STITCH_DATA_DIR", dir.resolve(name).toString(),
+                "STITCH_APPLICATION_ID", "two-instances-it",
+                "STITCH_PARTITIONS", "4",
+                "STITCH_REORDER_GRACE", "300ms",
+                "STITCH_FLUSH_INTERVAL", "100ms",
+                "STITCH_API_PORT", "0",
+                "STITCH_API_TOKEN", TOKEN,
+                "STITCH_API_ADVERTISED_HOST", "localhost"));
+    }
+
+    private StitchApplication start(AppConfig config) {
+        return keep(StitchApplication.start(config, registry, broker.bootstrapServers()));
+    }
+
+    private <T extends AutoCloseable> T keep(T part) {
+        running.add(part);
+        return part;
+    }
+
+    private static List<String> messageIds(JsonNode timeline) {
+        List<String> ids = new ArrayList<>();
+        timeline.get("events").forEach(event -> ids.add(event.get("messageId").asText()));
+        return ids;
+    }
+
+    private static List<Boolean> stitchedFlags(JsonNode timeline) {
+        List<Boolean> flags = new ArrayList<>();
+        timeline.get("events").forEach(event -> flags.add(event.get("stitched").asBoolean()));
+        return flags;
+    }
+}
