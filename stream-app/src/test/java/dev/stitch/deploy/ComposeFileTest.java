@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -67,8 +66,7 @@ class ComposeFileTest {
     void theServicesBuiltFromDockerAgreeWithTheApplicationsConfiguration() throws IOException {
         JsonNode services = compose().path("services");
         Map<Program, StitchContainer> containers = new EnumMap<>(Program.class);
-        for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : services.properties()) {
             JsonNode service = entry.getValue();
             if (service.path("build").isMissingNode()) {
                 continue;
@@ -143,8 +141,8 @@ class ComposeFileTest {
 
     /** The environment of the service built from docker/ that runs this program, the image's ENV included. */
     private static Map<String, String> serviceEnvironment(JsonNode services, Program program) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
-            JsonNode service = it.next().getValue();
+        for (Map.Entry<String, JsonNode> entry : services.properties()) {
+            JsonNode service = entry.getValue();
             if (service.path("build").isMissingNode()) {
                 continue;
             }
@@ -160,8 +158,7 @@ class ComposeFileTest {
 
     /** The one-shot service that runs kafka-topics.sh. */
     private static String topicsService(JsonNode services) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> service = it.next();
+        for (Map.Entry<String, JsonNode> service : services.properties()) {
             if (String.join(" ", strings(service.getValue().path("command"))).contains("kafka-topics.sh")) {
                 return service.getKey();
             }
@@ -182,7 +179,7 @@ class ComposeFileTest {
                 env.put(equals < 0 ? pair : pair.substring(0, equals), equals < 0 ? "" : pair.substring(equals + 1));
             });
         } else {
-            environment.fields().forEachRemaining(entry -> env.put(entry.getKey(), text(entry.getValue())));
+            environment.properties().forEach(entry -> env.put(entry.getKey(), text(entry.getValue())));
         }
         return env;
     }

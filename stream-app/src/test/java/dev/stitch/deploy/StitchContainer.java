@@ -46,11 +46,13 @@ record StitchContainer(String where, Program program, Dockerfile image, Map<Stri
 
     /** The program starts with this environment: {@code fromEnvironment} finds nothing wrong. */
     void assertConfigurationIsValid() {
-        assertThatCode(() -> program.variablesRead(env))
-                .as("%s", where).doesNotThrowAnyException();
         switch (program) {
-            case BRIDGE -> assertThatCode(() -> Program.bridgeConfig(env)).as("%s: the bridge's configuration", where)
-                    .doesNotThrowAnyException();
+            case BRIDGE -> {
+                assertThatCode(() -> Program.bridgeConfig(env)).as("%s: the bridge's configuration", where)
+                        .doesNotThrowAnyException();
+                assertThat(Program.bridgeConfig(env).bootstrapServers()).as("%s must name KAFKA_BOOTSTRAP_SERVERS: the "
+                        + "bridge alone refuses to start without it", where).isNotNull();
+            }
             case STREAM -> {
                 assertThatCode(() -> Program.streamConfig(env)).as("%s: the application's configuration", where)
                         .doesNotThrowAnyException();
