@@ -43,14 +43,16 @@ final class UserQueries {
         this.timelineTopic = timelineTopic;
     }
 
-    /** Up to {@code limit} events of the user after {@code cursor}, by event time; with {@code next} when more follow. */
+    /**
+     * Up to {@code limit} events of the user after {@code cursor}, by event time, from their arrival
+     * on (also those still waiting to be emitted on stitch.timeline); with {@code next} when more follow.
+     */
     Optional<ObjectNode> timeline(String userId, int partition, TimelineCursor cursor, int limit) {
-        ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition);
-        if (users.get(userId) == null) {
-            return Optional.empty();
-        }
         ReadOnlyKeyValueStore<Bytes, byte[]> timelines = state.store(Catalogue.TIMELINE_STORE, partition);
         Bytes prefix = UserTimeKey.prefix(userId);
+        if (!hasEvents(timelines, prefix)) {
+            return Optional.empty();
+        }
         Bytes start = cursor == null ? prefix : cursor.startKey(userId);
         List<TimelineEvent> page = new ArrayList<>(Math.min(limit, 256));
         boolean more = false;
@@ -133,9 +135,7 @@ final class UserQueries {
                 .put("receivedAt", event.getReceivedAt().toString())
                 .put("userId", event.getUserId())
                 .put("anonymousId", event.getAnonymousId() != null ? event.getAnonymousId() : event.getContextAnonymousId())
-                .put("sequence", timelineEvent.getSequence())
-                .put("stitched", timelineEvent.getStitched())
-                .put("late", timelineEvent.getLate());
+                .put("stitched", timelineEvent.getStitched());
         for (String part : new String[]{"properties", "traits", "context"}) {
             JsonNode value = original.get(part);
             if (value != null) {
@@ -143,6 +143,12 @@ final class UserQueries {
             }
         }
         return json;
+    }
+
+    private static boolean hasEvents(ReadOnlyKeyValueStore<Bytes, byte[]> timelines, Bytes prefix) {
+        try (KeyValueIterator<Bytes, byte[]> first = timelines.range(prefix, null)) {
+            return first.hasNext() && startsWith(first.next().key, prefix);
+        }
     }
 
     private static boolean startsWith(Bytes key, Bytes prefix) {

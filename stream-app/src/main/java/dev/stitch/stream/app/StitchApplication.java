@@ -93,6 +93,11 @@ public final class StitchApplication implements AutoCloseable {
         return props;
     }
 
+    /** The Kafka Streams client, for its metadata: which instance holds which tasks and standbys. */
+    KafkaStreams streams() {
+        return streams;
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }

@@ -94,7 +94,8 @@ public record AppConfig(
                 read.duration("STITCH_DEDUP_WINDOW", defaults.dedupWindow()),
                 read.duration("STITCH_HISTORY_RETENTION", defaults.historyRetention()),
                 read.integer("STITCH_HISTORY_MAX_EVENTS", defaults.historyMaxEventsPerId(), 1, 1_000_000),
-                read.duration("STITCH_HISTORY_SCAN_INTERVAL", defaults.historyExpiryScanInterval()));
+                read.duration("STITCH_HISTORY_SCAN_INTERVAL", defaults.historyExpiryScanInterval()),
+                read.integer("STITCH_MAX_ANONYMOUS_IDS", defaults.maxAnonymousIdsPerUser(), 1, 10_000_000));
         if (settings.flushInterval().isZero() || settings.flushInterval().isNegative()) {
             read.problem("STITCH_FLUSH_INTERVAL must be longer than zero");
         }

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param historyRetention          R12: how long unlinked anonymous history is kept
  * @param historyMaxEventsPerId     R12: how many events one unlinked anonymous id may hold
  * @param historyExpiryScanInterval how often expired anonymous history is swept
+ * @param maxAnonymousIdsPerUser    R7: how many anonymous ids may link to one user
  */
 public record StitchSettings(
         TopicNames topics,
@@ -26,31 +27,37 @@ public record StitchSettings(
         Duration dedupWindow,
         Duration historyRetention,
         int historyMaxEventsPerId,
-        Duration historyExpiryScanInterval) {
+        Duration historyExpiryScanInterval,
+        int maxAnonymousIdsPerUser) {
 
     public static StitchSettings defaults() {
         return new StitchSettings(TopicNames.defaults(), JunkIds.defaults(), ConflictPolicy.LATEST_WINS,
                 Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(24), Duration.ofDays(30),
-                1000, Duration.ofHours(1));
+                1000, Duration.ofHours(1), 1000);
     }
 
     public StitchSettings withTopics(TopicNames value) {
         return new StitchSettings(value, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser);
     }
 
     public StitchSettings withConflictPolicy(ConflictPolicy value) {
         return new StitchSettings(topics, junkIds, value, reorderGrace, flushInterval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser);
     }
 
     public StitchSettings withHistoryBounds(Duration retention, int maxEventsPerId, Duration scanInterval) {
         return new StitchSettings(topics, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
-                retention, maxEventsPerId, scanInterval);
+                retention, maxEventsPerId, scanInterval, maxAnonymousIdsPerUser);
     }
 
     public StitchSettings withReorder(Duration grace, Duration interval) {
         return new StitchSettings(topics, junkIds, conflictPolicy, grace, interval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser);
+    }
+
+    public StitchSettings withMaxAnonymousIdsPerUser(int value) {
+        return new StitchSettings(topics, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, value);
     }
 }

@@ -78,11 +78,16 @@ final class AnonymousHistoryBuffer {
         return events;
     }
 
+    /** Told of each unlinked id that an expiry left with no history, which is then forgotten. */
+    interface Forgotten {
+        void id(String anonymousId, int droppedEvents);
+    }
+
     /**
      * Drops every buffered event that arrived at or before {@code cutoff}, at most {@code maxIds} ids
      * per call; returns how many events were dropped.
      */
-    int expire(long cutoff, int maxIds) {
+    int expire(long cutoff, int maxIds, Forgotten forgotten) {
         List<Bytes> due = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> index = expiryIndex.range(ExpiryKey.first(), ExpiryKey.upTo(cutoff))) {
             while (index.hasNext() && due.size() < maxIds) {
@@ -97,9 +102,11 @@ final class AnonymousHistoryBuffer {
             if (state == null || state.getBufferedCount() == 0) {
                 continue;
             }
-            dropped += dropUpTo(anonymousId, state, cutoff);
+            int droppedOfId = dropUpTo(anonymousId, state, cutoff);
+            dropped += droppedOfId;
             if (state.getBufferedCount() == 0 && state.getUserId() == null) {
                 identities.delete(anonymousId);
+                forgotten.id(anonymousId, droppedOfId);
             } else {
                 identities.put(anonymousId, state);
             }

@@ -2,11 +2,11 @@ package dev.stitch.stream.identity;
 
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.TimelineEvent;
-import dev.stitch.schema.internal.LinkRequest;
+import dev.stitch.schema.internal.LinkClaim;
 
 /** What the identity stage sends on, each kind to its own topic. */
 public sealed interface IdentityOutput
-        permits IdentityOutput.ToUser, IdentityOutput.Anonymous, IdentityOutput.Change, IdentityOutput.SecondaryLink {
+        permits IdentityOutput.ToUser, IdentityOutput.Anonymous, IdentityOutput.Change, IdentityOutput.Claim {
 
     /** An event for a user's timeline; keyed by canonical userId. */
     record ToUser(TimelineEvent event) implements IdentityOutput {
@@ -20,7 +20,7 @@ public sealed interface IdentityOutput
     record Change(IdentityChange change) implements IdentityOutput {
     }
 
-    /** Link a second anonymous id, owned by another partition; keyed by that id. */
-    record SecondaryLink(LinkRequest request) implements IdentityOutput {
+    /** Asks the user's partition to let an anonymous id link to the user (R7); keyed by the userId. */
+    record Claim(LinkClaim claim) implements IdentityOutput {
     }
 }

@@ -1,10 +1,12 @@
 package dev.stitch.stream.identity;
 
 import dev.stitch.events.EventIds;
+import dev.stitch.schema.ChangeKind;
+import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.IdentityState;
-import dev.stitch.schema.internal.LinkRequest;
+import dev.stitch.schema.internal.LinkClaim;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.topology.Catalogue;
@@ -19,7 +21,8 @@ import java.time.Instant;
 
 /**
  * The identity stage, keyed by an event's routing key (anonymous id, else userId). Drops retried
- * events (R9), links anonymous ids to users (R1, R2, R6), routes linked anonymous activity to its
+ * events (R9), claims links of anonymous ids to users (R1; the user's partition checks the limit,
+ * R7, and the answer comes back to {@link LinkAnswers}), routes linked anonymous activity to its
  * user (R3) and user-only events straight on (R4), and buffers unlinked activity while also
  * publishing it as anonymous activity (R11, R12).
  */
@@ -32,7 +35,6 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
     private ProcessorContext<String, IdentityOutput> context;
     private KeyValueStore<String, IdentityState> identities;
     private AnonymousHistoryBuffer history;
-    private IdentityLinker linker;
     private Deduplicator deduplicator;
     private StitchMetrics metrics;
 
@@ -46,12 +48,12 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         metrics = StitchMetrics.of(context);
         identities = context.getStateStore(Catalogue.IDENTITIES_STORE);
         history = AnonymousHistoryBuffer.open(context, settings.historyMaxEventsPerId());
-        linker = new IdentityLinker(identities, history, settings.conflictPolicy(), metrics);
         WindowStore<String, Long> seen = context.getStateStore(Catalogue.DEDUP_STORE);
         deduplicator = new Deduplicator(seen, settings.dedupWindow());
         long retention = settings.historyRetention().toMillis();
         context.schedule(settings.historyExpiryScanInterval(), PunctuationType.STREAM_TIME,
-                streamTime -> metrics.historyExpired(history.expire(streamTime - retention, EXPIRY_BATCH)));
+                streamTime -> metrics.historyExpired(history.expire(streamTime - retention, EXPIRY_BATCH,
+                        (anonymousId, dropped) -> forget(anonymousId, dropped, streamTime))));
     }
 
     @Override
@@ -66,8 +68,13 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         IdentityLinker.Output out = (key, value) -> context.forward(new Record<>(key, value, arrival));
         String userId = ids.userId();
         if (userId != null) {
-            if (ids.anonymousId() != null) {
-                linker.link(ids.anonymousId(), userId, event.getMessageId(), arrival, out);
+            String anonymousId = ids.anonymousId();
+            if (anonymousId != null && !isLinkedTo(anonymousId, userId)) {
+                // The event waits for the answer, so that the history the link stitches reaches the user first (R2).
+                out.send(userId, new IdentityOutput.Claim(new LinkClaim(anonymousId, event.getMessageId(),
+                        Instant.ofEpochMilli(arrival), event)));
+                claimSecondary(userId, event, ids, out, arrival);
+                return;
             }
             sendToUser(userId, event, ids, out, arrival);
             return;
@@ -86,12 +93,33 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         out.send(anonymousId, new IdentityOutput.Anonymous(new TimelineEvent(null, null, false, false, event)));
     }
 
-    /** The event goes to the user; a second anonymous id it carries is linked to the same user on its own partition. */
+    /**
+     * The event goes to the user; a second anonymous id it carries is claimed for the same user (its
+     * state lives on another partition, so whether it is linked already is decided there).
+     */
     private static void sendToUser(String userId, SegmentEvent event, EventIds ids, IdentityLinker.Output out, long arrival) {
         out.send(userId, new IdentityOutput.ToUser(IdentityLinker.forUser(event, userId, false)));
+        claimSecondary(userId, event, ids, out, arrival);
+    }
+
+    private static void claimSecondary(String userId, SegmentEvent event, EventIds ids, IdentityLinker.Output out, long arrival) {
         if (ids.secondaryAnonymousId() != null) {
-            out.send(ids.secondaryAnonymousId(),
-                    new IdentityOutput.SecondaryLink(new LinkRequest(userId, event.getMessageId(), Instant.ofEpochMilli(arrival))));
+            out.send(userId, new IdentityOutput.Claim(new LinkClaim(ids.secondaryAnonymousId(), event.getMessageId(),
+                    Instant.ofEpochMilli(arrival), null)));
         }
+    }
+
+    private boolean isLinkedTo(String anonymousId, String userId) {
+        IdentityState state = identities.get(anonymousId);
+        return state != null && userId.equals(state.getUserId());
+    }
+
+    /** An unlinked id whose whole history passed the retention is forgotten: its change says so (R12). */
+    private void forget(String anonymousId, int droppedEvents, long streamTime) {
+        metrics.idExpired();
+        context.forward(new Record<>(anonymousId, new IdentityOutput.Change(new IdentityChange(anonymousId, ChangeKind.EXPIRED,
+                null, null, "anonymous id " + anonymousId + " was never linked and its last " + droppedEvents
+                + " buffered event(s) passed the history retention (STITCH_HISTORY_RETENTION); they were dropped unstitched "
+                + "and the id is forgotten", null, Instant.ofEpochMilli(streamTime))), streamTime));
     }
 }

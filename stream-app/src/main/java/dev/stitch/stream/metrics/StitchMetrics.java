@@ -20,6 +20,8 @@ public final class StitchMetrics {
     private final Sensor duplicates;
     private final Sensor links;
     private final Sensor conflicts;
+    private final Sensor refusedLimit;
+    private final Sensor idsExpired;
     private final Sensor historyExpired;
     private final Sensor lateEvents;
 
@@ -28,6 +30,10 @@ public final class StitchMetrics {
         duplicates = counter(metrics, thread, "duplicates", "Events dropped because their messageId was already processed.");
         links = counter(metrics, thread, "links", "Anonymous ids linked to a user.");
         conflicts = counter(metrics, thread, "conflicts", "Links refused because the anonymous id belonged to another user.");
+        refusedLimit = counter(metrics, thread, "refused-limit",
+                "Links refused because the user already had the most anonymous ids allowed (STITCH_MAX_ANONYMOUS_IDS).");
+        idsExpired = counter(metrics, thread, "ids-expired",
+                "Unlinked anonymous ids forgotten because all their buffered history passed the retention.");
         historyExpired = counter(metrics, thread, "history-expired",
                 "Buffered anonymous events dropped unstitched by the buffer's time or size bound.");
         lateEvents = counter(metrics, thread, "late-events", "Events emitted after a later event of the same user.");
@@ -51,6 +57,14 @@ public final class StitchMetrics {
 
     public void conflict() {
         conflicts.record();
+    }
+
+    public void refusedLimit() {
+        refusedLimit.record();
+    }
+
+    public void idExpired() {
+        idsExpired.record();
     }
 
     public void historyExpired(int count) {

@@ -5,6 +5,7 @@ import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
@@ -15,6 +16,8 @@ import java.util.Map;
 
 /**
  * Holds each user's incoming events for a grace period so they leave in event-time order (R10).
+ * Each event is written once, on arrival, to the user's timeline store (what the query API reads);
+ * the buffer itself keeps only which of them still wait, and since when.
  *
  * <p>An event is due once it has waited the grace period since it arrived. When a user has a due
  * event, that event leaves together with every earlier event (by event time) of the same user; later
@@ -30,7 +33,11 @@ final class ReorderBuffer {
 
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
 
+    private static final byte[] WAITING = new byte[0];
+
+    /** Key: as the timeline's; value: empty, with the event's arrival time as timestamp. */
     private final TimestampedKeyValueStore<Bytes, byte[]> waiting;
+    private final KeyValueStore<Bytes, byte[]> timelines;
     /**
      * Users with waiting events, and the arrival time of each one's oldest. Derived from the store, so
      * kept in memory only: rebuilt from the store when the task starts, instead of being written to a
@@ -39,17 +46,20 @@ final class ReorderBuffer {
     private final Map<String, Long> oldestArrivalByUser = new HashMap<>();
     private final long graceMs;
 
-    ReorderBuffer(TimestampedKeyValueStore<Bytes, byte[]> waiting, long graceMs) {
+    ReorderBuffer(TimestampedKeyValueStore<Bytes, byte[]> waiting, KeyValueStore<Bytes, byte[]> timelines, long graceMs) {
         this.waiting = waiting;
+        this.timelines = timelines;
         this.graceMs = graceMs;
         try (KeyValueIterator<Bytes, ValueAndTimestamp<byte[]>> all = waiting.all()) {
             all.forEachRemaining(entry -> oldestArrivalByUser.merge(UserTimeKey.id(entry.key), entry.value.timestamp(), Math::min));
         }
     }
 
-    /** Holds an encoded event, sorted by its event time and messageId, from its arrival on. */
+    /** Puts an encoded event on the user's timeline, sorted by its event time and messageId, and holds it from its arrival on. */
     void add(String userId, long eventTime, String messageId, byte[] encodedEvent, long arrival) {
-        waiting.put(UserTimeKey.of(userId, eventTime, messageId), ValueAndTimestamp.make(encodedEvent, arrival));
+        Bytes key = UserTimeKey.of(userId, eventTime, messageId);
+        timelines.put(key, encodedEvent);
+        waiting.put(key, ValueAndTimestamp.make(WAITING, arrival));
         oldestArrivalByUser.merge(userId, arrival, Math::min);
     }
 
@@ -84,7 +94,7 @@ final class ReorderBuffer {
         for (int i = 0; i <= lastDue; i++) {
             KeyValue<Bytes, ValueAndTimestamp<byte[]>> entry = entries.get(i);
             waiting.delete(entry.key);
-            released.add(KeyValue.pair(entry.value.value(), entry.value.timestamp()));
+            released.add(KeyValue.pair(timelines.get(entry.key), entry.value.timestamp()));
         }
         long remainingOldest = Long.MAX_VALUE;
         for (int i = lastDue + 1; i < entries.size(); i++) {

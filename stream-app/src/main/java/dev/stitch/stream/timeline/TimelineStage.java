@@ -6,16 +6,13 @@ import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.topology.Catalogue;
 import dev.stitch.stream.topology.StitchSerdes;
-import dev.stitch.stream.topology.UserTimeKey;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +20,7 @@ import java.util.List;
 /**
  * The timeline stage, keyed by canonical userId: waits a grace period to put each user's events in
  * event-time order, then numbers them and sends them to the user's timeline (R10). It keeps what the
- * query API serves: each user's emitted events by event time, and the user's profile.
+ * query API serves: each user's events by event time (from their arrival on), and the user's profile.
  */
 public final class TimelineStage implements Processor<String, byte[], String, byte[]> {
 
@@ -34,7 +31,6 @@ public final class TimelineStage implements Processor<String, byte[], String, by
     private ProcessorContext<String, byte[]> context;
     private ReorderBuffer buffer;
     private TimelineSequencer sequencer;
-    private KeyValueStore<Bytes, byte[]> timelines;
     private ProfileBook profiles;
     private StitchMetrics metrics;
     /** Wall-clock time of the last record: while the input is idle, waiting events still come due. */
@@ -51,9 +47,9 @@ public final class TimelineStage implements Processor<String, byte[], String, by
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         metrics = StitchMetrics.of(context);
-        buffer = new ReorderBuffer(context.getStateStore(Catalogue.REORDER_BUFFER_STORE), settings.reorderGrace().toMillis());
+        buffer = new ReorderBuffer(context.getStateStore(Catalogue.REORDER_BUFFER_STORE), context.getStateStore(Catalogue.TIMELINE_STORE),
+                settings.reorderGrace().toMillis());
         sequencer = new TimelineSequencer(context.getStateStore(Catalogue.USER_STATE_STORE));
-        timelines = context.getStateStore(Catalogue.TIMELINE_STORE);
         profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE));
         lastRecordWallClock = context.currentSystemTimeMs();
         context.schedule(settings.flushInterval(), PunctuationType.STREAM_TIME, ignored -> releaseDue());
@@ -87,10 +83,8 @@ public final class TimelineStage implements Processor<String, byte[], String, by
             if (event.getLate()) {
                 metrics.late();
             }
-            byte[] encoded = eventSerializer.serialize(topic, event);
-            timelines.put(UserTimeKey.of(userId, event.getEvent().getTimestamp().toEpochMilli(), event.getEvent().getMessageId()), encoded);
             profiles.note(userId, event.getEvent());
-            context.forward(new Record<>(userId, encoded, eventsWithArrival.get(i).value));
+            context.forward(new Record<>(userId, eventSerializer.serialize(topic, event), eventsWithArrival.get(i).value));
         }
     }
 }

@@ -12,22 +12,26 @@ public final class Catalogue {
     public static final String ANONYMOUS_HISTORY_STORE = "anonymous-history";
     /** Key: arrival time + anonymous id of the oldest buffered event of that id; value: empty. */
     public static final String HISTORY_EXPIRY_STORE = "anonymous-history-expiry";
+    /** Key: {@code LinkKey}(userId, anonymous id); value: empty. The anonymous ids granted to each user (R7). */
+    public static final String USER_LINKS_STORE = "user-anonymous-ids";
     /** Window store. Key: messageId; value: the time it was first seen. */
     public static final String DEDUP_STORE = "seen-message-ids";
 
-    /** Key: {@link UserTimeKey}(userId, event time, messageId); value: an encoded TimelineEvent waiting to be emitted, with its arrival time. */
+    /** Key: {@link UserTimeKey}(userId, event time, messageId) of an event not yet emitted; value: empty, with its arrival time. */
     public static final String REORDER_BUFFER_STORE = "reorder-buffer";
     /** Key: userId; value: {@code UserState}, the user's sequence and latest emitted event time. */
     public static final String USER_STATE_STORE = "user-state";
-    /** Key: {@link UserTimeKey}(userId, event time, messageId); value: the emitted TimelineEvent, encoded. The query API's timelines. */
+    /** Key: {@link UserTimeKey}(userId, event time, messageId); value: the encoded TimelineEvent as it arrived (no sequence yet). The query API's timelines. */
     public static final String TIMELINE_STORE = "timelines";
     /** Key: userId; value: {@code UserProfile}, the user's merged traits and linked anonymous ids. */
     public static final String PROFILE_STORE = "profiles";
 
     /** Repartition: events whose raw key is not their routing key, re-keyed by it. */
     public static final String INPUT_BY_IDENTITY = "input-by-identity";
-    /** Repartition: link requests for a second anonymous id, keyed by that id. */
-    public static final String SECONDARY_LINKS = "secondary-links";
+    /** Repartition: claims to link an anonymous id to a user, keyed by the userId (R7). */
+    public static final String LINK_CLAIMS = "link-claims";
+    /** Repartition: the user partition's answers to link claims, keyed by the anonymous id. */
+    public static final String LINK_ANSWERS = "link-answers";
     /** Repartition: events on their way to a user's timeline, keyed by canonical userId. */
     public static final String EVENTS_BY_USER = "events-by-user";
 

@@ -4,6 +4,7 @@ import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.IdentityState;
+import dev.stitch.schema.internal.LinkClaim;
 import dev.stitch.schema.internal.LinkRequest;
 import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.schema.internal.UserState;
@@ -16,6 +17,7 @@ public record StitchSerdes(
         Serde<SegmentEvent> segmentEvent,
         Serde<TimelineEvent> timelineEvent,
         Serde<IdentityChange> identityChange,
+        Serde<LinkClaim> linkClaim,
         Serde<LinkRequest> linkRequest,
         Serde<IdentityState> identityState,
         Serde<UserState> userState,
@@ -26,6 +28,7 @@ public record StitchSerdes(
                 new AvroSerde<>(SegmentEvent.class, registry),
                 new AvroSerde<>(TimelineEvent.class, registry),
                 new AvroSerde<>(IdentityChange.class, registry),
+                new AvroSerde<>(LinkClaim.class, registry),
                 new AvroSerde<>(LinkRequest.class, registry),
                 new AvroSerde<>(IdentityState.class, registry),
                 new AvroSerde<>(UserState.class, registry),

@@ -9,7 +9,8 @@ import dev.stitch.stream.identity.Decoded;
 import dev.stitch.stream.identity.EventDecoder;
 import dev.stitch.stream.identity.IdentityOutput;
 import dev.stitch.stream.identity.IdentityStage;
-import dev.stitch.stream.identity.SecondaryLinker;
+import dev.stitch.stream.identity.LinkAnswers;
+import dev.stitch.stream.identity.LinkClaims;
 import dev.stitch.stream.timeline.IdentityChangeEncoder;
 import dev.stitch.stream.timeline.ProfileBook;
 import dev.stitch.stream.timeline.TimelineEventEncoder;
@@ -74,23 +75,26 @@ public final class StitchTopology {
                 .repartition(Repartitioned.with(Serdes.String(), serdes.segmentEvent()).withName(Catalogue.INPUT_BY_IDENTITY))
                 .mapValues(event -> new Decoded.Event(event, EventIds.of(event, junk)), Named.as("identify-rekeyed"));
 
-        // 3. Identity stage, keyed by anonymous id (else userId): dedup, link, stitch, route.
+        // 3. Identity stage, keyed by anonymous id (else userId): dedup, claim links, stitch, route.
         Map<String, KStream<String, IdentityOutput>> identified = decoded.get("decoded-keyed")
                 .mapValues(value -> (Decoded.Event) value, Named.as("as-event"))
                 .merge(rekeyed, Named.as("events-by-identity"))
                 .process(() -> new IdentityStage(settings), Named.as("identity"), withDedup(IDENTITY_STORES))
                 .split(Named.as("identity-"))
-                .branch((key, value) -> value instanceof IdentityOutput.SecondaryLink, Branched.as("secondary"))
+                .branch((key, value) -> value instanceof IdentityOutput.Claim, Branched.as("claim"))
                 .defaultBranch(Branched.as("rest"));
 
-        // 4. A second anonymous id is linked on the partition that owns it, with the same stores.
-        KStream<String, IdentityOutput> secondaryLinked = identified.get("identity-secondary")
-                .mapValues(value -> ((IdentityOutput.SecondaryLink) value).request(), Named.as("link-request"))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.linkRequest()).withName(Catalogue.SECONDARY_LINKS))
-                .process(() -> new SecondaryLinker(settings), Named.as("link-secondary"), IDENTITY_STORES);
+        // 4. A link is claimed on the user's partition, which holds the user's count of anonymous ids
+        //    (R7), and made on the partition that owns the anonymous id, with the identity stage's stores.
+        KStream<String, IdentityOutput> linked = identified.get("identity-claim")
+                .mapValues(value -> ((IdentityOutput.Claim) value).claim(), Named.as("link-claim"))
+                .repartition(Repartitioned.with(Serdes.String(), serdes.linkClaim()).withName(Catalogue.LINK_CLAIMS))
+                .process(() -> new LinkClaims(settings), Named.as("claim-link"), Catalogue.USER_LINKS_STORE)
+                .repartition(Repartitioned.with(Serdes.String(), serdes.linkRequest()).withName(Catalogue.LINK_ANSWERS))
+                .process(() -> new LinkAnswers(settings), Named.as("answer-link"), IDENTITY_STORES);
 
         Map<String, KStream<String, IdentityOutput>> outputs = identified.get("identity-rest")
-                .merge(secondaryLinked, Named.as("identity-outputs"))
+                .merge(linked, Named.as("identity-outputs"))
                 .split(Named.as("output-"))
                 .branch((key, value) -> value instanceof IdentityOutput.ToUser, Branched.as("to-user"))
                 .branch((key, value) -> value instanceof IdentityOutput.Anonymous, Branched.as("anonymous"))
@@ -134,6 +138,8 @@ public final class StitchTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.ANONYMOUS_HISTORY_STORE),
                 Serdes.Bytes(), serdes.segmentEvent()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.HISTORY_EXPIRY_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_LINKS_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(Catalogue.DEDUP_STORE, settings.dedupWindow(), settings.dedupWindow(), false),

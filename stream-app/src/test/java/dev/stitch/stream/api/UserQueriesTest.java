@@ -49,7 +49,6 @@ class UserQueriesTest {
         assertThat(first.get("anonymousId").asText()).isEqualTo("pixel-1");
         assertThat(first.get("userId").isNull()).as("the event's own userId: it was anonymous").isTrue();
         assertThat(first.get("stitched").asBoolean()).isTrue();
-        assertThat(first.get("sequence").asLong()).isEqualTo(1);
         JsonNode last = timeline.get("events").get(3);
         assertThat(last.get("event").asText()).isEqualTo("Order Completed");
         assertThat(last.get("stitched").asBoolean()).isFalse();
@@ -103,11 +102,19 @@ class UserQueriesTest {
                 .send(track("t2", "user-1", null, "B", at(2)), at(30))
                 .settle();
 
-        ObjectNode timeline = queries.timeline("user-1", 0, TimelineCursor.START, 10).orElseThrow();
-        assertThat(messageIds(timeline)).containsExactly("t1", "t2", "t3");
-        JsonNode late = timeline.get("events").get(1);
-        assertThat(late.get("late").asBoolean()).isTrue();
-        assertThat(late.get("sequence").asLong()).as("numbered when it arrived").isEqualTo(3);
+        assertThat(messageIds(queries.timeline("user-1", 0, TimelineCursor.START, 10).orElseThrow()))
+                .containsExactly("t1", "t2", "t3");
+    }
+
+    @Test
+    void servesEventsFromTheirArrivalWhileTheyStillWaitToBeEmitted() {
+        stitch.send(page("p1", "pixel-1", "Home", at(1)))
+                .send(identify("i1", "user-1", "pixel-1", at(2)))
+                .send(track("t1", "user-1", null, "Clicked", at(3)));
+
+        assertThat(stitch.timelineRecords()).as("still within the grace period").isEmpty();
+        assertThat(messageIds(queries.timeline("user-1", 0, TimelineCursor.START, 10).orElseThrow()))
+                .containsExactly("p1", "i1", "t1");
     }
 
     @Test

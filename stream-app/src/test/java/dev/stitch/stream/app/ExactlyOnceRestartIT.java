@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExactlyOnceRestartIT {
 
     private static final int USERS = 150;
-    private static final int EVENTS_PER_USER = 6;
-    private static final int EXPECTED = USERS * EVENTS_PER_USER;
+    private static final int EXPECTED = USERS * Visitors.EVENTS_EACH;
 
     @TempDir
     Path dir;
@@ -76,7 +74,7 @@ class ExactlyOnceRestartIT {
     void closedMidStreamAndRestartedEmitsEveryRecordOnce() throws Exception {
         AppConfig config = AppConfig.fromEnvironment(env);
         createTopics(config);
-        List<SegmentEvent> events = visitors();
+        List<SegmentEvent> events = Visitors.events(USERS);
         produce(config, events.subList(0, events.size() / 2));
         try (var first = StitchApplication.start(config, registry, broker.bootstrapServers())) {
             produce(config, events.subList(events.size() / 2, events.size()));
@@ -90,7 +88,7 @@ class ExactlyOnceRestartIT {
     void killedProcessMidStreamAndRestartedEmitsEveryRecordOnce() throws Exception {
         AppConfig config = AppConfig.fromEnvironment(env);
         createTopics(config);
-        List<SegmentEvent> events = visitors();
+        List<SegmentEvent> events = Visitors.events(USERS);
         produce(config, events.subList(0, events.size() / 2));
         Process process = startInAnotherProcess();
         try {
@@ -141,40 +139,6 @@ class ExactlyOnceRestartIT {
                 .redirectOutput(dir.resolve("killed-process.log").toFile());
         builder.environment().putAll(env);
         return builder.start();
-    }
-
-    /**
-     * Each visitor: two anonymous page views, an identify (server-side with the pixel id in context,
-     * frontend, or with a second anonymous id in context), another page view, two server-side tracks.
-     */
-    private static List<SegmentEvent> visitors() {
-        List<SegmentEvent> events = new ArrayList<>();
-        Instant start = Instant.parse("2026-11-02T09:00:00Z");
-        for (int i = 0; i < USERS; i++) {
-            String user = "user-" + i;
-            String pixel = "pixel-" + i;
-            Instant t = start.plusSeconds(i);
-            events.add(event("p1-" + i, "page", null, pixel, null, t.plusMillis(1)));
-            events.add(event("p2-" + i, "page", null, pixel, null, t.plusMillis(2)));
-            events.add(switch (i % 3) {
-                case 0 -> event("id-" + i, "identify", user, null, pixel, t.plusMillis(3));
-                case 1 -> event("id-" + i, "identify", user, pixel, null, t.plusMillis(3));
-                default -> event("id-" + i, "identify", user, "app-" + i, pixel, t.plusMillis(3));
-            });
-            events.add(event("p3-" + i, "page", null, pixel, null, t.plusMillis(4)));
-            events.add(event("t1-" + i, "track", user, null, null, t.plusMillis(5)));
-            events.add(event("t2-" + i, "track", user, null, null, t.plusMillis(6)));
-        }
-        return events;
-    }
-
-    private static SegmentEvent event(String messageId, String type, String userId, String anonymousId,
-                                      String contextAnonymousId, Instant time) {
-        return SegmentEvent.newBuilder().setMessageId(messageId).setType(type).setUserId(userId)
-                .setAnonymousId(anonymousId).setContextAnonymousId(contextAnonymousId)
-                .setEvent(type.equals("track") ? "Clicked" : null)
-                .setTimestamp(time).setReceivedAt(time).setSource("test")
-                .setJson("{\"messageId\":\"" + messageId + "\"}").build();
     }
 
     private void produce(AppConfig config, List<SegmentEvent> events) {

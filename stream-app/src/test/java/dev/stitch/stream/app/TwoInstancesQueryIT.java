@@ -89,8 +89,8 @@ class TwoInstancesQueryIT {
                         "page-1-" + person, "page-2-" + person, "page-3-" + person, "identify-" + person, "track-" + person);
                 assertThat(stitchedFlags(timeline.json())).containsExactly(true, true, true, false, false);
 
-                Answer profile = get(asked, "/v1/users/" + userId);
-                assertThat(profile.status()).isEqualTo(200);
+                // The profile counts events once they left the reorder buffer for stitch.timeline.
+                Answer profile = awaitProfileCount(asked, userId, 5);
                 assertThat(profile.json().get("anonymousIds").toString()).isEqualTo("[\"pixel-" + person + "\"]");
                 assertThat(profile.json().get("traits").get("email").asText()).isEqualTo(userId + "@example.com");
                 assertThat(profile.json().get("eventCount").asLong()).isEqualTo(5);
@@ -142,6 +142,17 @@ class TwoInstancesQueryIT {
         while ((answer.status() != 200 || answer.json().get("events").size() < count) && System.nanoTime() < deadline) {
             Thread.sleep(100);
             answer = get(app, path);
+        }
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+        return answer;
+    }
+
+    private Answer awaitProfileCount(StitchApplication app, String userId, long count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Answer answer = get(app, "/v1/users/" + userId);
+        while ((answer.status() != 200 || answer.json().get("eventCount").asLong() < count) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            answer = get(app, "/v1/users/" + userId);
         }
         assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
         return answer;

@@ -43,7 +43,7 @@ class LauncherIT {
                 "STITCH_DATA_DIR", dir.resolve("data").toString(),
                 "STITCH_KAFKA_PORT", "0", "STITCH_API_PORT", "0", "STITCH_API_TOKEN", "test-token",
                 "STITCH_REGISTRY_PORT", "0",
-                "STITCH_REORDER_GRACE", "300ms",
+                "STITCH_REORDER_GRACE", "2s",
                 "STITCH_FLUSH_INTERVAL", "100ms");
         try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv), BRIDGE)) {
             Map<String, String> clientEnv = clientEnv(stack);
@@ -79,7 +79,7 @@ class LauncherIT {
     void documentedFlowPostedToTheEmbeddedBridgeShowsAsOneOrderedTimeline() throws Exception {
         Map<String, String> stackEnv = Map.of("STITCH_DATA_DIR", dir.resolve("data").toString(),
                 "STITCH_KAFKA_PORT", "0", "STITCH_API_PORT", "0", "STITCH_API_TOKEN", "test-token", "STITCH_REGISTRY_PORT", "0",
-                "STITCH_REORDER_GRACE", "300ms", "STITCH_FLUSH_INTERVAL", "100ms");
+                "STITCH_REORDER_GRACE", "2s", "STITCH_FLUSH_INTERVAL", "100ms");
         try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv), BRIDGE)) {
             HttpClient http = HttpClient.newHttpClient();
             for (String line : Files.readAllLines(DOCUMENTED_FLOW)) {

@@ -1,5 +1,6 @@
 package dev.stitch.stream.topology;
 
+import dev.stitch.schema.ChangeKind;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.topology.StitchDriver.Emitted;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,26 @@ class AnonymousHistoryBoundsTest {
                     new Emitted("alice", "fresh", 1L, true, false),
                     new Emitted("alice", "i1", 2L, false, false));
             assertThat(stitch.metric("history-expired")).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void forgetsAnUnlinkedIdWhoseWholeHistoryExpiredAndRecordsIt() {
+        var settings = StitchSettings.defaults().withHistoryBounds(Duration.ofHours(1), 1000, Duration.ofMinutes(1));
+        try (var stitch = new StitchDriver(settings)) {
+            stitch.send(page("gone-1", "pixel-gone", "Home", at(1)))
+                    .send(page("gone-2", "pixel-gone", "Pricing", at(2)))
+                    .send(page("kept", "pixel-kept", "Home", at(2 * 3600 - 60)))
+                    .send(page("later", "pixel-other", "Home", at(2 * 3600)));
+
+            assertThat(stitch.changes()).containsExactly(
+                    new StitchDriver.Change("pixel-gone", ChangeKind.EXPIRED, null, null, null));
+            assertThat(stitch.metric("ids-expired")).isEqualTo(1.0);
+            assertThat(stitch.metric("history-expired")).isEqualTo(2.0);
+
+            stitch.send(identify("i1", "alice", "pixel-gone", at(2 * 3600 + 1))).settle();
+            assertThat(stitch.timeline()).as("nothing of the forgotten history comes back")
+                    .containsExactly(new Emitted("alice", "i1", 1L, false, false));
         }
     }
 }

@@ -128,7 +128,7 @@ public final class StitchDriver implements AutoCloseable {
                 .toList();
     }
 
-    List<TestRecord<String, TimelineEvent>> timelineRecords() {
+    public List<TestRecord<String, TimelineEvent>> timelineRecords() {
         return timeline.readRecordsToList();
     }
 

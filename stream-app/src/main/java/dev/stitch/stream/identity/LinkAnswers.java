@@ -1,0 +1,61 @@
+package dev.stitch.stream.identity;
+
+import dev.stitch.schema.ChangeKind;
+import dev.stitch.schema.IdentityChange;
+import dev.stitch.schema.internal.IdentityState;
+import dev.stitch.schema.internal.LinkRequest;
+import dev.stitch.stream.config.StitchSettings;
+import dev.stitch.stream.metrics.StitchMetrics;
+import dev.stitch.stream.topology.Catalogue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The identity stage's second input, keyed by anonymous id: the user partition's answer to a link
+ * claim. A granted link is made here, on the partition that owns the id's state and history (R1, R2,
+ * R6); a refused one is recorded (R7) and the id stays as it was.
+ */
+public final class LinkAnswers implements Processor<String, LinkRequest, String, IdentityOutput> {
+
+    private final StitchSettings settings;
+    private ProcessorContext<String, IdentityOutput> context;
+    private KeyValueStore<String, IdentityState> identities;
+    private IdentityLinker linker;
+    private StitchMetrics metrics;
+
+    public LinkAnswers(StitchSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, IdentityOutput> context) {
+        this.context = context;
+        identities = context.getStateStore(Catalogue.IDENTITIES_STORE);
+        AnonymousHistoryBuffer history = AnonymousHistoryBuffer.open(context, settings.historyMaxEventsPerId());
+        metrics = StitchMetrics.of(context);
+        linker = new IdentityLinker(identities, history, settings.conflictPolicy(), metrics);
+    }
+
+    @Override
+    public void process(Record<String, LinkRequest> record) {
+        LinkRequest answer = record.value();
+        String anonymousId = record.key();
+        long time = record.timestamp();
+        IdentityLinker.Output out = (key, value) -> context.forward(new Record<>(key, value, time));
+        if (answer.getRefusal() == null) {
+            linker.link(anonymousId, answer.getUserId(), answer.getMessageId(), time, out);
+        } else {
+            metrics.refusedLimit();
+            IdentityState state = identities.get(anonymousId);
+            String current = state == null ? null : state.getUserId();
+            out.send(anonymousId, new IdentityOutput.Change(new IdentityChange(anonymousId, ChangeKind.REFUSED_LIMIT, current,
+                    current, answer.getRefusal(), answer.getMessageId(), answer.getTimestamp())));
+        }
+        // The event that made the claim is the user's either way (R4), after the history the link stitched (R2).
+        if (answer.getEvent() != null) {
+            out.send(answer.getUserId(), new IdentityOutput.ToUser(IdentityLinker.forUser(answer.getEvent(), answer.getUserId(), false)));
+        }
+    }
+}

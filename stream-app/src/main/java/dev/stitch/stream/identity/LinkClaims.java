@@ -1,0 +1,71 @@
+package dev.stitch.stream.identity;
+
+import dev.stitch.schema.internal.LinkClaim;
+import dev.stitch.schema.internal.LinkRequest;
+import dev.stitch.stream.config.StitchSettings;
+import dev.stitch.stream.topology.Catalogue;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keyed by userId: decides whether an anonymous id may link to the user (R7). The user's partition
+ * holds the one count of the user's anonymous ids, so that links made from many anonymous-id
+ * partitions at once cannot pass the limit. Answers on the anonymous id's partition: granted, or refused.
+ *
+ * <p>The count is of anonymous ids ever granted to the user; an id that later moved to another user
+ * (a shared device, R6) still counts, which errs on the side of the limit.
+ */
+public final class LinkClaims implements Processor<String, LinkClaim, String, LinkRequest> {
+
+    private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
+    private static final byte[] GRANTED = new byte[0];
+
+    private final int maxIdsPerUser;
+    private ProcessorContext<String, LinkRequest> context;
+    private KeyValueStore<Bytes, byte[]> granted;
+
+    public LinkClaims(StitchSettings settings) {
+        this.maxIdsPerUser = settings.maxAnonymousIdsPerUser();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, LinkRequest> context) {
+        this.context = context;
+        granted = context.getStateStore(Catalogue.USER_LINKS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, LinkClaim> record) {
+        String userId = record.key();
+        LinkClaim claim = record.value();
+        Bytes link = LinkKey.of(userId, claim.getAnonymousId());
+        String refusal = null;
+        if (granted.get(link) == null) {
+            if (grantedCount(userId) >= maxIdsPerUser) {
+                refusal = "user " + userId + " already has " + maxIdsPerUser + " anonymous ids, the most allowed "
+                        + "(STITCH_MAX_ANONYMOUS_IDS); anonymous id " + claim.getAnonymousId() + " is not linked";
+            } else {
+                granted.put(link, GRANTED);
+            }
+        }
+        context.forward(new Record<>(claim.getAnonymousId(),
+                new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(), refusal, claim.getEvent()), record.timestamp()));
+    }
+
+    /** Counts the user's links up to the limit: no need to count further. */
+    private int grantedCount(String userId) {
+        int count = 0;
+        try (KeyValueIterator<Bytes, byte[]> links = granted.prefixScan(LinkKey.prefix(userId), PREFIX_SERIALIZER)) {
+            while (links.hasNext() && count < maxIdsPerUser) {
+                links.next();
+                count++;
+            }
+        }
+        return count;
+    }
+}

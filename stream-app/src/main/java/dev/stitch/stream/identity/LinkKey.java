@@ -1,0 +1,28 @@
+package dev.stitch.stream.identity;
+
+import org.apache.kafka.common.utils.Bytes;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A store key for one (user, anonymous id) link: 4-byte length and UTF-8 of the userId, then the
+ * anonymous id, so that one user's links form one key range.
+ */
+final class LinkKey {
+
+    private LinkKey() {
+    }
+
+    static Bytes of(String userId, String anonymousId) {
+        byte[] user = userId.getBytes(StandardCharsets.UTF_8);
+        byte[] anonymous = anonymousId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Integer.BYTES + user.length + anonymous.length)
+                .putInt(user.length).put(user).put(anonymous).array());
+    }
+
+    static Bytes prefix(String userId) {
+        byte[] user = userId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Integer.BYTES + user.length).putInt(user.length).put(user).array());
+    }
+}

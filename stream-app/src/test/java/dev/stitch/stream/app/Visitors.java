@@ -1,0 +1,52 @@
+package dev.stitch.stream.app;
+
+import dev.stitch.schema.SegmentEvent;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Visitors who browse, identify one of three ways, and buy: the traffic of the integration tests. */
+final class Visitors {
+
+    /** Events each visitor sends: what a timeline of one visitor holds in the end. */
+    static final int EVENTS_EACH = 6;
+
+    private Visitors() {
+    }
+
+    /**
+     * Each visitor {@code user-<i>}: two anonymous page views, an identify (server-side with the pixel
+     * id in context, frontend, or with a second anonymous id in context), another page view, two
+     * server-side tracks; visitor after visitor, a second apart.
+     */
+    static List<SegmentEvent> events(int visitors) {
+        List<SegmentEvent> events = new ArrayList<>();
+        Instant start = Instant.parse("2026-11-02T09:00:00Z");
+        for (int i = 0; i < visitors; i++) {
+            String user = "user-" + i;
+            String pixel = "pixel-" + i;
+            Instant t = start.plusSeconds(i);
+            events.add(event("p1-" + i, "page", null, pixel, null, t.plusMillis(1)));
+            events.add(event("p2-" + i, "page", null, pixel, null, t.plusMillis(2)));
+            events.add(switch (i % 3) {
+                case 0 -> event("id-" + i, "identify", user, null, pixel, t.plusMillis(3));
+                case 1 -> event("id-" + i, "identify", user, pixel, null, t.plusMillis(3));
+                default -> event("id-" + i, "identify", user, "app-" + i, pixel, t.plusMillis(3));
+            });
+            events.add(event("p3-" + i, "page", null, pixel, null, t.plusMillis(4)));
+            events.add(event("t1-" + i, "track", user, null, null, t.plusMillis(5)));
+            events.add(event("t2-" + i, "track", user, null, null, t.plusMillis(6)));
+        }
+        return events;
+    }
+
+    private static SegmentEvent event(String messageId, String type, String userId, String anonymousId,
+                                      String contextAnonymousId, Instant time) {
+        return SegmentEvent.newBuilder().setMessageId(messageId).setType(type).setUserId(userId)
+                .setAnonymousId(anonymousId).setContextAnonymousId(contextAnonymousId)
+                .setEvent(type.equals("track") ? "Clicked" : null)
+                .setTimestamp(time).setReceivedAt(time).setSource("test")
+                .setJson("{\"messageId\":\"" + messageId + "\"}").build();
+    }
+}
