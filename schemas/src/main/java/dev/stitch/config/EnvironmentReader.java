@@ -98,6 +98,15 @@ public final class EnvironmentReader {
     }
 
     /** KAFKA_SECURITY_PROTOCOL=SASL_SSL becomes security.protocol=SASL_SSL, and so on; KAFKA_BOOTSTRAP_SERVERS is not one of them. */
+    /** {@code true} or {@code false}, in any case. */
+    public boolean flag(String name, boolean fallback) {
+        return parse(name, fallback, value -> switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(value);
+        }, "true or false");
+    }
+
     public Map<String, String> kafkaClientOverrides() {
         Map<String, String> overrides = new TreeMap<>();
         env.forEach((name, value) -> {

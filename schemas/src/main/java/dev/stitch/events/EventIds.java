@@ -15,6 +15,10 @@ public record EventIds(String userId, String anonymousId, String secondaryAnonym
 
     public static EventIds of(SegmentEvent event, JunkIds junk) {
         String user = junk.usableOrNull(event.getUserId());
+        if (SegmentEventParser.DELETE.equals(event.getType())) {
+            // A user deletion is about the user alone, and is routed by it.
+            return new EventIds(user, null, null);
+        }
         String topLevel = junk.usableOrNull(event.getAnonymousId());
         String fromContext = junk.usableOrNull(event.getContextAnonymousId());
         if (topLevel == null) {

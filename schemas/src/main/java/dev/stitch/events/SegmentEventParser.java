@@ -23,7 +23,9 @@ import java.util.UUID;
  */
 public final class SegmentEventParser {
 
-    public static final Set<String> TYPES = Set.of("track", "identify", "page", "screen", "group", "alias");
+    public static final Set<String> TYPES = Set.of("track", "identify", "page", "screen", "group", "alias", "delete");
+    /** Segment's user-deletion notification (a privacy request): erase the user (R13). */
+    public static final String DELETE = "delete";
 
     /** Reads numbers as exact decimals, so the JSON kept on the event equals what was sent. */
     public static final ObjectMapper JSON = JsonMapper.builder()
@@ -58,6 +60,7 @@ public final class SegmentEventParser {
         require(type, "track", event, "event");
         require(type, "alias", event, "previousId");
         require(type, "group", event, "groupId");
+        require(type, DELETE, event, "userId");
 
         String messageId = text(event, "messageId");
         if (messageId == null) {

@@ -62,6 +62,10 @@ final class EventNormaliser {
                         + limits.maxMessageIdLength() + " characters; this one has " + id.codePointCount(0, id.length()));
             }
         }
+        if (endpoint != Endpoint.WEBHOOK && SegmentEventParser.DELETE.equals(event.path("type").asText(null))) {
+            throw Refusal.badRequest("unknown_type", sent.field("type"), prefix(sent) + "a \"delete\" (a user deletion) is taken "
+                    + "on /v1/webhook only, where Segment's destinations send it");
+        }
         event.remove("writeKey");
         if (event.path("messageId").isMissingNode() || event.path("messageId").isNull()) {
             // As Segment's API does: an event sent without an id is a new event, even when its content

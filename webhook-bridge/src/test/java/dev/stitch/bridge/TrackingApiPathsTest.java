@@ -102,6 +102,18 @@ class TrackingApiPathsTest {
     }
 
     @Test
+    void takesSegmentsUserDeletionNotificationOnTheWebhook() {
+        assertThat(running.http.post("/v1/webhook", "{\"type\":\"delete\",\"userId\":\"user-1\",\"messageId\":\"del-1\"}").status())
+                .isEqualTo(200);
+
+        assertThat(running.publisher.events()).singleElement().satisfies(event -> {
+            assertThat(event.getType()).isEqualTo("delete");
+            assertThat(event.getUserId()).isEqualTo("user-1");
+            assertThat(event.getMessageId()).isEqualTo("del-1");
+        });
+    }
+
+    @Test
     void acceptsAnEmptyBatchWithoutPublishingAnything() {
         assertThat(running.http.post("/v1/batch", "{\"batch\":[]}").status()).isEqualTo(200);
 

@@ -88,7 +88,7 @@ final class UserQueries {
     Optional<ObjectNode> profile(String userId, int partition) {
         ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition);
         UserState user = users.get(userId);
-        if (user == null) {
+        if (user == null || user.getErased()) {
             return Optional.empty();
         }
         ReadOnlyKeyValueStore<String, UserProfile> profiles = state.store(Catalogue.PROFILE_STORE, partition);

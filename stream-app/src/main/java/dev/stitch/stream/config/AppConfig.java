@@ -95,7 +95,8 @@ public record AppConfig(
                 read.duration("STITCH_HISTORY_RETENTION", defaults.historyRetention()),
                 read.integer("STITCH_HISTORY_MAX_EVENTS", defaults.historyMaxEventsPerId(), 1, 1_000_000),
                 read.duration("STITCH_HISTORY_SCAN_INTERVAL", defaults.historyExpiryScanInterval()),
-                read.integer("STITCH_MAX_ANONYMOUS_IDS", defaults.maxAnonymousIdsPerUser(), 1, 10_000_000));
+                read.integer("STITCH_MAX_ANONYMOUS_IDS", defaults.maxAnonymousIdsPerUser(), 1, 10_000_000),
+                read.flag("STITCH_ERASURE_SUPPRESS", defaults.suppressErasedUsers()));
         if (settings.flushInterval().isZero() || settings.flushInterval().isNegative()) {
             read.problem("STITCH_FLUSH_INTERVAL must be longer than zero");
         }
@@ -113,7 +114,7 @@ public record AppConfig(
                 read.integer("STITCH_KAFKA_PORT", 9092, 0, 65535),
                 read.integer("STITCH_REGISTRY_PORT", 8085, 0, 65535),
                 read.integer("STITCH_PARTITIONS", 2, 1, 10_000),
-                !"false".equalsIgnoreCase(read.text("STITCH_CREATE_TOPICS", "true")),
+                read.flag("STITCH_CREATE_TOPICS", true),
                 read.integer("STITCH_STREAM_THREADS", 1, 1, 64),
                 read.bytes("STITCH_ROCKSDB_MEMORY", BoundedRocksDbMemory.DEFAULT_TOTAL_BYTES),
                 settings,

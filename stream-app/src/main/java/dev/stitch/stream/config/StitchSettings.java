@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param historyMaxEventsPerId     R12: how many events one unlinked anonymous id may hold
  * @param historyExpiryScanInterval how often expired anonymous history is swept
  * @param maxAnonymousIdsPerUser    R7: how many anonymous ids may link to one user
+ * @param suppressErasedUsers       R13: whether later events for an erased user are dropped, rather than start a new profile
  */
 public record StitchSettings(
         TopicNames topics,
@@ -28,36 +29,42 @@ public record StitchSettings(
         Duration historyRetention,
         int historyMaxEventsPerId,
         Duration historyExpiryScanInterval,
-        int maxAnonymousIdsPerUser) {
+        int maxAnonymousIdsPerUser,
+        boolean suppressErasedUsers) {
 
     public static StitchSettings defaults() {
         return new StitchSettings(TopicNames.defaults(), JunkIds.defaults(), ConflictPolicy.LATEST_WINS,
                 Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(24), Duration.ofDays(30),
-                1000, Duration.ofHours(1), 1000);
+                1000, Duration.ofHours(1), 1000, false);
     }
 
     public StitchSettings withTopics(TopicNames value) {
         return new StitchSettings(value, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, suppressErasedUsers);
     }
 
     public StitchSettings withConflictPolicy(ConflictPolicy value) {
         return new StitchSettings(topics, junkIds, value, reorderGrace, flushInterval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, suppressErasedUsers);
     }
 
     public StitchSettings withHistoryBounds(Duration retention, int maxEventsPerId, Duration scanInterval) {
         return new StitchSettings(topics, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
-                retention, maxEventsPerId, scanInterval, maxAnonymousIdsPerUser);
+                retention, maxEventsPerId, scanInterval, maxAnonymousIdsPerUser, suppressErasedUsers);
     }
 
     public StitchSettings withReorder(Duration grace, Duration interval) {
         return new StitchSettings(topics, junkIds, conflictPolicy, grace, interval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, suppressErasedUsers);
     }
 
     public StitchSettings withMaxAnonymousIdsPerUser(int value) {
         return new StitchSettings(topics, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, value);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, value, suppressErasedUsers);
+    }
+
+    public StitchSettings withSuppressErasedUsers(boolean value) {
+        return new StitchSettings(topics, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, value);
     }
 }

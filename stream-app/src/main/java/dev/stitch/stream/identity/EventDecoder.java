@@ -1,6 +1,7 @@
 package dev.stitch.stream.identity;
 
 import dev.stitch.events.EventIds;
+import dev.stitch.events.SegmentEventParser;
 import dev.stitch.events.JunkIds;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.stream.metrics.StitchMetrics;
@@ -58,6 +59,10 @@ public final class EventDecoder implements Processor<byte[], byte[], String, Dec
             return;
         }
         EventIds ids = EventIds.of(event, junkIds);
+        if (SegmentEventParser.DELETE.equals(event.getType()) && ids.userId() == null) {
+            deadLetter(record, "a delete (a user erasure) needs a usable userId", null);
+            return;
+        }
         if (!ids.hasIdentity()) {
             deadLetter(record, "the event has no usable identity: userId, anonymousId and context.anonymousId "
                     + "are missing, blank or junk values such as \"undefined\"", null);

@@ -6,7 +6,7 @@ import dev.stitch.schema.internal.LinkClaim;
 
 /** What the identity stage sends on, each kind to its own topic. */
 public sealed interface IdentityOutput
-        permits IdentityOutput.ToUser, IdentityOutput.Anonymous, IdentityOutput.Change, IdentityOutput.Claim {
+        permits IdentityOutput.ToUser, IdentityOutput.Anonymous, IdentityOutput.Change, IdentityOutput.Tombstone, IdentityOutput.Claim {
 
     /** An event for a user's timeline; keyed by canonical userId. */
     record ToUser(TimelineEvent event) implements IdentityOutput {
@@ -18,6 +18,10 @@ public sealed interface IdentityOutput
 
     /** A change of an id's mapping; keyed by that id. */
     record Change(IdentityChange change) implements IdentityOutput {
+    }
+
+    /** Removes an erased id's records from the compacted identity-changes topic (R13); keyed by that id. */
+    record Tombstone() implements IdentityOutput {
     }
 
     /** Asks the user's partition to let an anonymous id link to the user (R7); keyed by the userId. */

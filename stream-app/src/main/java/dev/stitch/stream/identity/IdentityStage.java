@@ -1,6 +1,7 @@
 package dev.stitch.stream.identity;
 
 import dev.stitch.events.EventIds;
+import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.SegmentEvent;
@@ -67,12 +68,16 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         }
         IdentityLinker.Output out = (key, value) -> context.forward(new Record<>(key, value, arrival));
         String userId = ids.userId();
+        if (SegmentEventParser.DELETE.equals(event.getType())) {
+            erase(userId, event, out, arrival);
+            return;
+        }
         if (userId != null) {
             String anonymousId = ids.anonymousId();
             if (anonymousId != null && !isLinkedTo(anonymousId, userId)) {
                 // The event waits for the answer, so that the history the link stitches reaches the user first (R2).
                 out.send(userId, new IdentityOutput.Claim(new LinkClaim(anonymousId, event.getMessageId(),
-                        Instant.ofEpochMilli(arrival), event)));
+                        Instant.ofEpochMilli(arrival), event, false)));
                 claimSecondary(userId, event, ids, out, arrival);
                 return;
             }
@@ -105,8 +110,21 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
     private static void claimSecondary(String userId, SegmentEvent event, EventIds ids, IdentityLinker.Output out, long arrival) {
         if (ids.secondaryAnonymousId() != null) {
             out.send(userId, new IdentityOutput.Claim(new LinkClaim(ids.secondaryAnonymousId(), event.getMessageId(),
-                    Instant.ofEpochMilli(arrival), null)));
+                    Instant.ofEpochMilli(arrival), null, false)));
         }
+    }
+
+    /**
+     * A privacy request (R13): the user's own id is erased here, its profile and timeline where they
+     * live (the change reaches the timeline stage), and its anonymous ids on their own partitions,
+     * which the user's partition knows (the erasure claim).
+     */
+    private void erase(String userId, SegmentEvent event, IdentityLinker.Output out, long arrival) {
+        metrics.erased();
+        identities.delete(userId);
+        out.send(userId, new IdentityOutput.Change(Erasure.change(userId, userId, event.getMessageId(), arrival)));
+        out.send(userId, new IdentityOutput.Tombstone());
+        out.send(userId, new IdentityOutput.Claim(new LinkClaim("", event.getMessageId(), Instant.ofEpochMilli(arrival), null, true)));
     }
 
     private boolean isLinkedTo(String anonymousId, String userId) {

@@ -22,6 +22,7 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
     private final StitchSettings settings;
     private ProcessorContext<String, IdentityOutput> context;
     private KeyValueStore<String, IdentityState> identities;
+    private AnonymousHistoryBuffer history;
     private IdentityLinker linker;
     private StitchMetrics metrics;
 
@@ -33,9 +34,22 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
     public void init(ProcessorContext<String, IdentityOutput> context) {
         this.context = context;
         identities = context.getStateStore(Catalogue.IDENTITIES_STORE);
-        AnonymousHistoryBuffer history = AnonymousHistoryBuffer.open(context, settings.historyMaxEventsPerId());
+        history = AnonymousHistoryBuffer.open(context, settings.historyMaxEventsPerId());
         metrics = StitchMetrics.of(context);
         linker = new IdentityLinker(identities, history, settings.conflictPolicy(), metrics);
+    }
+
+    /** Erases the id with its user, unless it moved to another user since (a shared device, R6). */
+    private void erase(String anonymousId, LinkRequest answer, long time, IdentityLinker.Output out) {
+        IdentityState state = identities.get(anonymousId);
+        if (state == null || !answer.getUserId().equals(state.getUserId())) {
+            return;
+        }
+        history.drain(anonymousId, state);
+        identities.delete(anonymousId);
+        metrics.erased();
+        out.send(anonymousId, new IdentityOutput.Change(Erasure.change(anonymousId, answer.getUserId(), answer.getMessageId(), time)));
+        out.send(anonymousId, new IdentityOutput.Tombstone());
     }
 
     @Override
@@ -44,12 +58,19 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
         String anonymousId = record.key();
         long time = record.timestamp();
         IdentityLinker.Output out = (key, value) -> context.forward(new Record<>(key, value, time));
+        if (answer.getErasure() && answer.getRefusal() == null) {
+            erase(anonymousId, answer, time, out);
+            return;
+        }
+        IdentityState state = identities.get(anonymousId);
+        String current = state == null ? null : state.getUserId();
         if (answer.getRefusal() == null) {
             linker.link(anonymousId, answer.getUserId(), answer.getMessageId(), time, out);
+        } else if (answer.getErasure()) {
+            out.send(anonymousId, new IdentityOutput.Change(Erasure.refused(anonymousId, current, answer.getUserId(),
+                    answer.getMessageId(), time)));
         } else {
             metrics.refusedLimit();
-            IdentityState state = identities.get(anonymousId);
-            String current = state == null ? null : state.getUserId();
             out.send(anonymousId, new IdentityOutput.Change(new IdentityChange(anonymousId, ChangeKind.REFUSED_LIMIT, current,
                     current, answer.getRefusal(), answer.getMessageId(), answer.getTimestamp())));
         }

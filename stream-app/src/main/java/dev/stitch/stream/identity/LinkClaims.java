@@ -12,6 +12,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Keyed by userId: decides whether an anonymous id may link to the user (R7). The user's partition
  * holds the one count of the user's anonymous ids, so that links made from many anonymous-id
@@ -26,23 +29,36 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
     private static final byte[] GRANTED = new byte[0];
 
     private final int maxIdsPerUser;
+    private final boolean suppressErased;
     private ProcessorContext<String, LinkRequest> context;
     private KeyValueStore<Bytes, byte[]> granted;
+    private KeyValueStore<String, Long> suppressed;
 
     public LinkClaims(StitchSettings settings) {
         this.maxIdsPerUser = settings.maxAnonymousIdsPerUser();
+        this.suppressErased = settings.suppressErasedUsers();
     }
 
     @Override
     public void init(ProcessorContext<String, LinkRequest> context) {
         this.context = context;
         granted = context.getStateStore(Catalogue.USER_LINKS_STORE);
+        suppressed = context.getStateStore(Catalogue.SUPPRESSED_USERS_STORE);
     }
 
     @Override
     public void process(Record<String, LinkClaim> record) {
         String userId = record.key();
         LinkClaim claim = record.value();
+        if (claim.getErasure()) {
+            erase(userId, claim, record.timestamp());
+            return;
+        }
+        if (suppressed.get(userId) != null) {
+            context.forward(new Record<>(claim.getAnonymousId(), new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(),
+                    "user " + userId + " was erased", claim.getEvent(), true), record.timestamp()));
+            return;
+        }
         Bytes link = LinkKey.of(userId, claim.getAnonymousId());
         String refusal = null;
         if (granted.get(link) == null) {
@@ -54,7 +70,26 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
             }
         }
         context.forward(new Record<>(claim.getAnonymousId(),
-                new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(), refusal, claim.getEvent()), record.timestamp()));
+                new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(), refusal, claim.getEvent(), false), record.timestamp()));
+    }
+
+    /**
+     * A privacy request (R13): each anonymous id granted to the user is sent to be erased on its own
+     * partition, and the user's grants go; with suppression on, the user is remembered as erased.
+     */
+    private void erase(String userId, LinkClaim claim, long time) {
+        List<Bytes> links = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = granted.prefixScan(LinkKey.prefix(userId), PREFIX_SERIALIZER)) {
+            all.forEachRemaining(entry -> links.add(entry.key));
+        }
+        for (Bytes link : links) {
+            granted.delete(link);
+            context.forward(new Record<>(LinkKey.anonymousId(link), new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(),
+                    null, null, true), time));
+        }
+        if (suppressErased) {
+            suppressed.put(userId, time);
+        }
     }
 
     /** Counts the user's links up to the limit: no need to count further. */

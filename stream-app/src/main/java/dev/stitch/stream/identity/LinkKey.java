@@ -25,4 +25,11 @@ final class LinkKey {
         byte[] user = userId.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(Integer.BYTES + user.length).putInt(user.length).put(user).array());
     }
+
+    static String anonymousId(Bytes key) {
+        ByteBuffer buffer = ByteBuffer.wrap(key.get());
+        int userLength = buffer.getInt();
+        int offset = Integer.BYTES + userLength;
+        return new String(key.get(), offset, key.get().length - offset, StandardCharsets.UTF_8);
+    }
 }

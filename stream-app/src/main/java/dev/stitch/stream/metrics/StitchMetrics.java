@@ -22,6 +22,8 @@ public final class StitchMetrics {
     private final Sensor conflicts;
     private final Sensor refusedLimit;
     private final Sensor idsExpired;
+    private final Sensor erasures;
+    private final Sensor suppressed;
     private final Sensor historyExpired;
     private final Sensor lateEvents;
 
@@ -34,6 +36,8 @@ public final class StitchMetrics {
                 "Links refused because the user already had the most anonymous ids allowed (STITCH_MAX_ANONYMOUS_IDS).");
         idsExpired = counter(metrics, thread, "ids-expired",
                 "Unlinked anonymous ids forgotten because all their buffered history passed the retention.");
+        erasures = counter(metrics, thread, "erasures", "Ids erased by privacy requests: users and their anonymous ids.");
+        suppressed = counter(metrics, thread, "suppressed", "Events dropped because their user was erased with suppression on.");
         historyExpired = counter(metrics, thread, "history-expired",
                 "Buffered anonymous events dropped unstitched by the buffer's time or size bound.");
         lateEvents = counter(metrics, thread, "late-events", "Events emitted after a later event of the same user.");
@@ -65,6 +69,14 @@ public final class StitchMetrics {
 
     public void idExpired() {
         idsExpired.record();
+    }
+
+    public void erased() {
+        erasures.record();
+    }
+
+    public void suppressed() {
+        suppressed.record();
     }
 
     public void historyExpired(int count) {

@@ -85,6 +85,10 @@ public final class ProfileBook {
         profiles.put(userId, profile);
     }
 
+    void forget(String userId) {
+        profiles.delete(userId);
+    }
+
     private UserProfile profileOf(String userId) {
         UserProfile profile = profiles.get(userId);
         if (profile == null) {

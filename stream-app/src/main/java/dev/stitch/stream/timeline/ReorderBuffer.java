@@ -63,6 +63,22 @@ final class ReorderBuffer {
         oldestArrivalByUser.merge(userId, arrival, Math::min);
     }
 
+    /** Deletes the user's timeline, emitted and waiting (R13). */
+    void forget(String userId) {
+        Bytes prefix = UserTimeKey.prefix(userId);
+        List<Bytes> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = timelines.prefixScan(prefix, PREFIX_SERIALIZER)) {
+            it.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        keys.forEach(timelines::delete);
+        keys.clear();
+        try (KeyValueIterator<Bytes, ValueAndTimestamp<byte[]>> it = waiting.prefixScan(prefix, PREFIX_SERIALIZER)) {
+            it.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        keys.forEach(waiting::delete);
+        oldestArrivalByUser.remove(userId);
+    }
+
     /** Releases every due event as of {@code now}, user by user. */
     void releaseDue(long now, Release release) {
         long dueUpTo = now - graceMs;

@@ -26,7 +26,7 @@ final class TimelineSequencer {
             long time = event.getEvent().getTimestamp().toEpochMilli();
             String messageId = event.getEvent().getMessageId();
             if (state == null) {
-                state = new UserState(0L, time, messageId, time, time, 0L);
+                state = new UserState(0L, time, messageId, time, time, 0L, false);
             }
             boolean late = state.getLastSequence() > 0 && isBefore(time, messageId, state);
             long sequence = state.getLastSequence() + 1;
@@ -44,6 +44,21 @@ final class TimelineSequencer {
         }
         if (state != null) {
             users.put(userId, state);
+        }
+    }
+
+    /** Whether the user was erased and its later events are to be dropped (R13). */
+    boolean isSuppressed(String userId) {
+        UserState state = users.get(userId);
+        return state != null && state.getErased();
+    }
+
+    /** Forgets the user's place (R13); with {@code suppress}, remembers only that it was erased. */
+    void forget(String userId, boolean suppress) {
+        if (suppress) {
+            users.put(userId, new UserState(0L, 0L, "", 0L, 0L, 0L, true));
+        } else {
+            users.delete(userId);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.stitch.stream.timeline;
 
+import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.stream.config.StitchSettings;
@@ -58,13 +59,30 @@ public final class TimelineStage implements Processor<String, byte[], String, by
 
     @Override
     public void process(Record<String, byte[]> record) {
+        String userId = record.key();
         if (IdentityChangeEncoder.isIdentityChange(record.headers())) {
-            profiles.apply(record.key(), changeDeserializer.deserialize(settings.topics().identityChanges(), record.value()));
+            IdentityChange change = changeDeserializer.deserialize(settings.topics().identityChanges(), record.value());
+            if (change.getKind() == ChangeKind.ERASED && userId.equals(change.getId())) {
+                erase(userId);
+            } else {
+                profiles.apply(userId, change);
+            }
+            return;
+        }
+        if (settings.suppressErasedUsers() && sequencer.isSuppressed(userId)) {
+            metrics.suppressed();
             return;
         }
         lastRecordWallClock = context.currentSystemTimeMs();
         buffer.add(record.key(), OrderHeaders.eventTime(record.headers()), OrderHeaders.messageId(record.headers()),
                 record.value(), record.timestamp());
+    }
+
+    /** A privacy request (R13): the user's timeline, waiting events, place and profile go. */
+    private void erase(String userId) {
+        buffer.forget(userId);
+        sequencer.forget(userId, settings.suppressErasedUsers());
+        profiles.forget(userId);
     }
 
     private void releaseDue() {

@@ -30,6 +30,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -89,7 +90,8 @@ public final class StitchTopology {
         KStream<String, IdentityOutput> linked = identified.get("identity-claim")
                 .mapValues(value -> ((IdentityOutput.Claim) value).claim(), Named.as("link-claim"))
                 .repartition(Repartitioned.with(Serdes.String(), serdes.linkClaim()).withName(Catalogue.LINK_CLAIMS))
-                .process(() -> new LinkClaims(settings), Named.as("claim-link"), Catalogue.USER_LINKS_STORE)
+                .process(() -> new LinkClaims(settings), Named.as("claim-link"), Catalogue.USER_LINKS_STORE,
+                        Catalogue.SUPPRESSED_USERS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), serdes.linkRequest()).withName(Catalogue.LINK_ANSWERS))
                 .process(() -> new LinkAnswers(settings), Named.as("answer-link"), IDENTITY_STORES);
 
@@ -104,15 +106,17 @@ public final class StitchTopology {
         outputs.get("output-anonymous")
                 .mapValues(value -> ((IdentityOutput.Anonymous) value).event(), Named.as("anonymous-event"))
                 .to(topics.anonymous(), Produced.with(Serdes.String(), serdes.timelineEvent()).withName("anonymous-sink"));
+        // A tombstone follows each erased id's last change, so compaction removes what named the user (R13).
         KStream<String, IdentityChange> changes = outputs.get("output-change")
-                .mapValues(value -> ((IdentityOutput.Change) value).change(), Named.as("identity-change"));
+                .mapValues(value -> value instanceof IdentityOutput.Change change ? change.change() : null, Named.as("identity-change"));
         changes.to(topics.identityChanges(), Produced.with(Serdes.String(), serdes.identityChange()).withName("identity-changes-sink"));
 
         // 6. Timeline stage, keyed by canonical userId: reorder within the grace period, sequence, emit,
         //    and keep the timelines and profiles the query API serves. Changes of an id's mapping
         //    travel with the events to the users they concern, for the profiles' linked ids.
         KStream<String, byte[]> profileChanges = changes
-                .flatMap((id, change) -> ProfileBook.concerned(change), Named.as("changes-by-user"))
+                .flatMap((id, change) -> change == null ? List.<KeyValue<String, IdentityChange>>of() : ProfileBook.concerned(change),
+                        Named.as("changes-by-user"))
                 .process(() -> new IdentityChangeEncoder(serdes.identityChange().serializer(), topics.identityChanges()),
                         Named.as("encode-change"));
         outputs.get("output-to-user")
@@ -141,6 +145,8 @@ public final class StitchTopology {
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_LINKS_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.SUPPRESSED_USERS_STORE),
+                Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(Catalogue.DEDUP_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
                 Serdes.String(), Serdes.Long()));

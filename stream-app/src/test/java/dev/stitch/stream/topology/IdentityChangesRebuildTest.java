@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A downstream service can rebuild the whole id → user mapping from stitch.identity-changes alone:
  * after a seeded random mix of anonymous activity, identifies from the browser and from servers
- * (second anonymous ids), shared devices, users reaching their limit of anonymous ids and histories
- * expiring, the mapping rebuilt from the changes equals the application's identities store.
+ * (second anonymous ids), shared devices, users reaching their limit of anonymous ids, histories
+ * expiring and users erased, the mapping rebuilt from the changes equals the application's identities store.
  */
 class IdentityChangesRebuildTest {
 
@@ -47,7 +47,9 @@ class IdentityChangesRebuildTest {
                 String user = "user-" + random.nextInt(120);
                 String messageId = "m" + i;
                 int kind = random.nextInt(10);
-                if (kind < 5) {
+                if (random.nextInt(200) == 0) {
+                    stitch.send(event(messageId, "delete", user, null, null, time).build());
+                } else if (kind < 5) {
                     stitch.send(page(messageId, anonymous, "Page", time));
                 } else if (kind < 7) {
                     stitch.send(identify(messageId, user, anonymous, time));
@@ -77,6 +79,7 @@ class IdentityChangesRebuildTest {
             assertThat(stitch.metric("refused-limit")).as("some users reached their limit").isPositive();
             assertThat(stitch.metric("conflicts")).as("some devices were shared").isPositive();
             assertThat(stitch.metric("ids-expired")).as("some ids were forgotten").isPositive();
+            assertThat(stitch.metric("erasures")).as("some users were erased").isPositive();
             assertThat(rebuilt).isEqualTo(stored);
         }
     }

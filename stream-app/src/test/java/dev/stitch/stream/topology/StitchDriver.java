@@ -38,11 +38,11 @@ import java.util.UUID;
 public final class StitchDriver implements AutoCloseable {
 
     /** One record of stitch.timeline, as tests compare it. */
-    record Emitted(String userId, String messageId, Long sequence, boolean stitched, boolean late) {
+    public record Emitted(String userId, String messageId, Long sequence, boolean stitched, boolean late) {
     }
 
     /** One record of stitch.identity-changes, as tests compare it. */
-    record Change(String id, ChangeKind kind, String userId, String previousUserId, String messageId) {
+    public record Change(String id, ChangeKind kind, String userId, String previousUserId, String messageId) {
     }
 
     private final StitchSettings settings;
@@ -121,7 +121,7 @@ public final class StitchDriver implements AutoCloseable {
         return driver.getKeyValueStore(name);
     }
 
-    List<Emitted> timeline() {
+    public List<Emitted> timeline() {
         return timeline.readRecordsToList().stream()
                 .map(r -> new Emitted(r.key(), r.value().getEvent().getMessageId(), r.value().getSequence(),
                         r.value().getStitched(), r.value().getLate()))
@@ -133,15 +133,17 @@ public final class StitchDriver implements AutoCloseable {
     }
 
     /** stitch.anonymous as "key messageId" pairs. */
-    List<String> anonymous() {
+    public List<String> anonymous() {
         return anonymous.readRecordsToList().stream()
                 .map(r -> r.key() + " " + r.value().getEvent().getMessageId())
                 .toList();
     }
 
-    List<Change> changes() {
+    /** stitch.identity-changes; a tombstone shows as a change of its key with nothing else. */
+    public List<Change> changes() {
         return changes.readRecordsToList().stream()
-                .map(r -> new Change(r.key(), r.value().getKind(), r.value().getUserId(), r.value().getPreviousUserId(),
+                .map(r -> r.value() == null ? new Change(r.key(), null, null, null, null)
+                        : new Change(r.key(), r.value().getKind(), r.value().getUserId(), r.value().getPreviousUserId(),
                         r.value().getMessageId()))
                 .toList();
     }
@@ -151,7 +153,7 @@ public final class StitchDriver implements AutoCloseable {
     }
 
     /** The value of one of the stitching counters, summed over threads. */
-    double metric(String name) {
+    public double metric(String name) {
         double total = 0;
         for (Map.Entry<MetricName, ? extends Metric> entry : driver.metrics().entrySet()) {
             if (entry.getKey().group().equals(StitchMetrics.GROUP) && entry.getKey().name().equals(name + "-total")) {

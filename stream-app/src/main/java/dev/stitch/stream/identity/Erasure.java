@@ -1,0 +1,28 @@
+package dev.stitch.stream.identity;
+
+import dev.stitch.schema.ChangeKind;
+import dev.stitch.schema.IdentityChange;
+
+import java.time.Instant;
+
+/** The identity-changes records of a privacy request (R13), made in one place. */
+final class Erasure {
+
+    private Erasure() {
+    }
+
+    /** {@code id} (the user itself, or one of its anonymous ids) no longer maps to anyone. */
+    static IdentityChange change(String id, String userId, String messageId, long time) {
+        String reason = id.equals(userId)
+                ? "user " + userId + " is erased by a privacy request, with its timeline, profile and links"
+                : "anonymous id " + id + " is erased with user " + userId + " by a privacy request";
+        return new IdentityChange(id, ChangeKind.ERASED, null, userId, reason, messageId, Instant.ofEpochMilli(time));
+    }
+
+    /** A link to an erased user whose later events are suppressed is not made. */
+    static IdentityChange refused(String anonymousId, String current, String userId, String messageId, long time) {
+        return new IdentityChange(anonymousId, ChangeKind.ERASED, current, current, "anonymous id " + anonymousId
+                + " is not linked: user " + userId + " was erased and its later events are suppressed (STITCH_ERASURE_SUPPRESS)",
+                messageId, Instant.ofEpochMilli(time));
+    }
+}
