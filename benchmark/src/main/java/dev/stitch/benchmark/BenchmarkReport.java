@@ -151,7 +151,7 @@ final class BenchmarkReport {
     }
 
     /** The version the Kafka client jar declares about itself. */
-    private static String kafkaVersion() {
+    static String kafkaVersion() {
         Properties version = new Properties();
         try (var in = StreamsConfig.class.getClassLoader().getResourceAsStream("kafka/kafka-version.properties")) {
             if (in != null) {
@@ -163,7 +163,7 @@ final class BenchmarkReport {
         return "Kafka " + version.getProperty("version", "(version unknown)");
     }
 
-    private static String cpuModel() {
+    static String cpuModel() {
         Path cpuInfo = Path.of("/proc/cpuinfo");
         if (!Files.isReadable(cpuInfo)) {
             return "";
@@ -189,7 +189,7 @@ final class BenchmarkReport {
         return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
     }
 
-    private static String minutes(long millis) {
+    static String minutes(long millis) {
         return String.format(Locale.ROOT, "%dm %02ds", millis / 60_000, millis / 1000 % 60);
     }
 

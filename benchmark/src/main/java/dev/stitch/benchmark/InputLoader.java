@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Produces the throughput phase's events to the raw topic once, as the bridge does (keyed by routing
@@ -44,6 +45,12 @@ final class InputLoader {
 
     static Loaded load(String bootstrap, Admin admin, String topic, Serializer<SegmentEvent> serializer,
                        VisitorTraffic traffic, int count) throws InterruptedException, ExecutionException {
+        return load(bootstrap, admin, topic, serializer, traffic::next, count);
+    }
+
+    /** Produces the next {@code count} events of any generator. */
+    static Loaded load(String bootstrap, Admin admin, String topic, Serializer<SegmentEvent> serializer,
+                       Supplier<GeneratedEvent> events, int count) throws InterruptedException, ExecutionException {
         AtomicReference<Exception> failure = new AtomicReference<>();
         long jsonBytes = 0;
         long recordBytes = 0;
@@ -52,7 +59,7 @@ final class InputLoader {
         long startedAt = System.nanoTime();
         try (var producer = new KafkaProducer<>(producerConfig(bootstrap), new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
-                GeneratedEvent generated = traffic.next();
+                GeneratedEvent generated = events.get();
                 byte[] value = serializer.serialize(topic, generated.event());
                 jsonBytes += generated.event().getJson().getBytes(StandardCharsets.UTF_8).length;
                 recordBytes += value.length;

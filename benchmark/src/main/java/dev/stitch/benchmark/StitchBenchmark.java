@@ -221,7 +221,7 @@ public final class StitchBenchmark {
         System.out.printf("[%6.1f s] %s%n", (System.nanoTime() - STARTED_AT) / 1e9, message);
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
