@@ -259,6 +259,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         // No point waiting for more group members to join on a single-node development broker.
         props.put("group.initial.rebalance.delay.ms", "0");
+        // A development broker: compacted topics (identity changes, changelogs) are cleaned within seconds of becoming dirty.
+        props.put("log.cleaner.backoff.ms", "1000");
         props.put("group.streams.initial.rebalance.delay.ms", "0");
         return props;
     }

@@ -53,10 +53,16 @@ public final class QueryApi implements AutoCloseable {
     /**
      * Listens on {@code config.host():config.port()}; returns once the port is bound.
      *
-     * @param events decodes the stored timeline events
+     * @param events    decodes the stored timeline events
+     * @param erasures  where {@code DELETE /v1/users/{userId}} sends privacy requests; its owner closes it
      * @throws IllegalStateException when the port cannot be bound, saying so
      */
-    public static QueryApi start(ApiConfig config, Deserializer<TimelineEvent> events, String timelineTopic) {
+    public static QueryApi start(ApiConfig config, Deserializer<TimelineEvent> events, String timelineTopic,
+                                 KafkaErasureRequests erasures) {
+        return start(config, events, timelineTopic, (ErasureRequests) erasures);
+    }
+
+    static QueryApi start(ApiConfig config, Deserializer<TimelineEvent> events, String timelineTopic, ErasureRequests erasures) {
         BearerToken token = new BearerToken(config.token());
         Vertx vertx = Vertx.vertx();
         ApiMetrics metrics = new ApiMetrics();
@@ -64,7 +70,7 @@ public final class QueryApi implements AutoCloseable {
         try {
             HttpClientAgent forwarder = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
             HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-                    .requestHandler(QueryRoutes.create(vertx, token, serving::get, forwarder, metrics))
+                    .requestHandler(QueryRoutes.create(vertx, token, serving::get, forwarder, erasures, metrics))
                     .listen()
                     .toCompletionStage().toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

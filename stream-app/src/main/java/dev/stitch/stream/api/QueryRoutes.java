@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
@@ -44,15 +46,18 @@ final class QueryRoutes {
     private final Vertx vertx;
     private final Supplier<Serving> serving;
     private final HttpClientAgent forwarder;
+    private final ErasureRequests erasures;
 
-    private QueryRoutes(Vertx vertx, Supplier<Serving> serving, HttpClientAgent forwarder) {
+    private QueryRoutes(Vertx vertx, Supplier<Serving> serving, HttpClientAgent forwarder, ErasureRequests erasures) {
         this.vertx = vertx;
         this.serving = serving;
         this.forwarder = forwarder;
+        this.erasures = erasures;
     }
 
-    static Router create(Vertx vertx, BearerToken token, Supplier<Serving> serving, HttpClientAgent forwarder, ApiMetrics metrics) {
-        QueryRoutes routes = new QueryRoutes(vertx, serving, forwarder);
+    static Router create(Vertx vertx, BearerToken token, Supplier<Serving> serving, HttpClientAgent forwarder,
+                         ErasureRequests erasures, ApiMetrics metrics) {
+        QueryRoutes routes = new QueryRoutes(vertx, serving, forwarder, erasures);
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             ctx.addEndHandler(ended -> metrics.request(ctx.get(ROUTE_LABEL, ApiMetrics.UNMATCHED), ctx.response().getStatusCode()));
@@ -72,7 +77,14 @@ final class QueryRoutes {
             }
         });
         route(router, "/v1/users/:userId/timeline", routes::timeline);
-        route(router, "/v1/users/:userId", routes::profile);
+        route(router, "/v1/users/:userId", Set.of(HttpMethod.GET, HttpMethod.DELETE),
+                ctx -> {
+                    if (ctx.request().method() == HttpMethod.DELETE) {
+                        routes.erase(ctx);
+                    } else {
+                        routes.profile(ctx);
+                    }
+                });
         route(router, "/v1/anonymous/:anonymousId", routes::anonymous);
         router.route().last().handler(ctx ->
                 ApiAnswers.error(ctx, 404, "not_found", "No such path: " + ctx.request().path(), null));
@@ -80,11 +92,16 @@ final class QueryRoutes {
     }
 
     private static void route(Router router, String path, Handler<RoutingContext> handler) {
+        route(router, path, Set.of(HttpMethod.GET), handler);
+    }
+
+    private static void route(Router router, String path, Set<HttpMethod> methods, Handler<RoutingContext> handler) {
+        String allowed = methods.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "));
         router.route(path).handler(ctx -> {
             ctx.put(ROUTE_LABEL, path);
-            if (ctx.request().method() != HttpMethod.GET) {
-                ctx.response().putHeader(HttpHeaders.ALLOW, "GET");
-                ApiAnswers.error(ctx, 405, "method_not_allowed", path + " answers GET only", null);
+            if (!methods.contains(ctx.request().method())) {
+                ctx.response().putHeader(HttpHeaders.ALLOW, allowed);
+                ApiAnswers.error(ctx, 405, "method_not_allowed", path + " answers " + allowed + " only", null);
                 return;
             }
             handler.handle(ctx);
@@ -115,6 +132,20 @@ final class QueryRoutes {
         String userId = ctx.pathParam("userId");
         answer(ctx, Catalogue.USER_STATE_STORE, userId, "userId", "No user with id " + userId + ".",
                 (queries, partition) -> queries.profile(userId, partition));
+    }
+
+    /**
+     * A privacy request (R13): accepted (202) once it is on the stream's input; the stream then erases
+     * the user and everything linked to it. Any instance takes it: the stream routes it by the userId.
+     */
+    private void erase(RoutingContext ctx) {
+        String userId = ctx.pathParam("userId");
+        vertx.executeBlocking(() -> erasures.request(userId), false)
+                .compose(requested -> Future.fromCompletionStage(requested, vertx.getOrCreateContext()))
+                .onSuccess(messageId -> ApiAnswers.json(ctx, 202, SegmentEventParser.JSON.createObjectNode()
+                        .put("userId", userId).put("erasure", "requested").put("messageId", messageId).toString()))
+                .onFailure(error -> ApiAnswers.unavailable(ctx, "The erasure request could not be put on Kafka ("
+                        + error.getMessage() + "); send it again."));
     }
 
     private void anonymous(RoutingContext ctx) {

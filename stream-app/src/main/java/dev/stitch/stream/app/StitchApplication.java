@@ -2,6 +2,7 @@ package dev.stitch.stream.app;
 
 import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.serde.SchemaRegistryException;
+import dev.stitch.stream.api.KafkaErasureRequests;
 import dev.stitch.stream.api.QueryApi;
 import dev.stitch.stream.config.AppConfig;
 import dev.stitch.stream.config.StreamsProperties;
@@ -11,6 +12,8 @@ import dev.stitch.stream.topology.StitchTopology;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -21,8 +24,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 /** The stitching topology running in Kafka Streams, with the query API on its stores: start, state, stop. */
@@ -33,10 +38,12 @@ public final class StitchApplication implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final QueryApi api;
+    private final KafkaErasureRequests erasures;
 
-    private StitchApplication(KafkaStreams streams, QueryApi api) {
+    private StitchApplication(KafkaStreams streams, QueryApi api, KafkaErasureRequests erasures) {
         this.streams = streams;
         this.api = api;
+        this.erasures = erasures;
     }
 
     /**
@@ -46,7 +53,17 @@ public final class StitchApplication implements AutoCloseable {
      */
     public static StitchApplication start(AppConfig config, SchemaRegistry registry, String bootstrapServers) {
         StitchSerdes serdes = StitchSerdes.using(registry);
-        QueryApi api = QueryApi.start(config.api(), serdes.timelineEvent().deserializer(), config.settings().topics().timeline());
+        Properties clients = config.clientProperties();
+        clients.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        KafkaErasureRequests erasures = new KafkaErasureRequests(only(ProducerConfig.configNames(), clients), serdes.segmentEvent().serializer(),
+                config.settings().topics().raw());
+        QueryApi api;
+        try {
+            api = QueryApi.start(config.api(), serdes.timelineEvent().deserializer(), config.settings().topics().timeline(), erasures);
+        } catch (RuntimeException e) {
+            erasures.close();
+            throw e;
+        }
         try {
             Properties props = streamsProperties(config, bootstrapServers);
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.api().withPort(api.port()).applicationServer());
@@ -57,9 +74,10 @@ public final class StitchApplication implements AutoCloseable {
             streams.setUncaughtExceptionHandler(StitchApplication::onStreamThreadFailure);
             streams.start();
             api.serve(streams);
-            return new StitchApplication(streams, api);
+            return new StitchApplication(streams, api, erasures);
         } catch (RuntimeException e) {
             api.close();
+            erasures.close();
             throw e;
         }
     }
@@ -125,6 +143,7 @@ public final class StitchApplication implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        erasures.close();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
     }
@@ -133,11 +152,16 @@ public final class StitchApplication implements AutoCloseable {
         Properties adminProps = new Properties();
         adminProps.putAll(props);
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        // The identity changes are keyed by id, the latest change of an id is its mapping: compacted,
+        // so an erased id's tombstone removes every record that named its user (R13).
         List<NewTopic> wanted = List.of(topics.raw(), topics.timeline(), topics.anonymous(), topics.identityChanges(),
                         topics.deadLetters()).stream()
                 .map(name -> new NewTopic(name, Optional.of(partitions), Optional.empty()))
+                .map(topic -> topic.name().equals(topics.identityChanges())
+                        ? topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
+                        : topic)
                 .toList();
-        try (Admin admin = Admin.create(withoutStreamsOnlyKeys(adminProps))) {
+        try (Admin admin = Admin.create(only(AdminClientConfig.configNames(), adminProps))) {
             for (var entry : admin.createTopics(wanted).values().entrySet()) {
                 try {
                     entry.getValue().get();
@@ -155,10 +179,9 @@ public final class StitchApplication implements AutoCloseable {
         }
     }
 
-    /** The Admin client warns about every Streams-only key; give it only what clients understand. */
-    private static Properties withoutStreamsOnlyKeys(Properties props) {
+    /** A client warns about every key it does not know (the Streams-only ones): give it only its own. */
+    private static Properties only(Set<String> known, Properties props) {
         Properties clean = new Properties();
-        var known = AdminClientConfig.configNames();
         props.forEach((key, value) -> {
             if (known.contains(key.toString())) {
                 clean.put(key, value);

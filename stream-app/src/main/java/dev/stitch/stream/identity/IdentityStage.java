@@ -69,7 +69,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         IdentityLinker.Output out = (key, value) -> context.forward(new Record<>(key, value, arrival));
         String userId = ids.userId();
         if (SegmentEventParser.DELETE.equals(event.getType())) {
-            erase(userId, event, out, arrival);
+            erase(userId, event, out);
             return;
         }
         if (userId != null) {
@@ -119,12 +119,14 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
      * live (the change reaches the timeline stage), and its anonymous ids on their own partitions,
      * which the user's partition knows (the erasure claim).
      */
-    private void erase(String userId, SegmentEvent event, IdentityLinker.Output out, long arrival) {
+    private void erase(String userId, SegmentEvent event, IdentityLinker.Output out) {
         metrics.erased();
         identities.delete(userId);
-        out.send(userId, new IdentityOutput.Change(Erasure.change(userId, userId, event.getMessageId(), arrival)));
+        // What reached the pipeline up to the request is erased; the request's own receivedAt says when that was.
+        long erasedUpTo = event.getReceivedAt().toEpochMilli();
+        out.send(userId, new IdentityOutput.Change(Erasure.change(userId, userId, event.getMessageId(), erasedUpTo)));
         out.send(userId, new IdentityOutput.Tombstone());
-        out.send(userId, new IdentityOutput.Claim(new LinkClaim("", event.getMessageId(), Instant.ofEpochMilli(arrival), null, true)));
+        out.send(userId, new IdentityOutput.Claim(new LinkClaim("", event.getMessageId(), Instant.ofEpochMilli(erasedUpTo), null, true)));
     }
 
     private boolean isLinkedTo(String anonymousId, String userId) {

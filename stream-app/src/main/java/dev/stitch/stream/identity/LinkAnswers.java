@@ -40,7 +40,7 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
     }
 
     /** Erases the id with its user, unless it moved to another user since (a shared device, R6). */
-    private void erase(String anonymousId, LinkRequest answer, long time, IdentityLinker.Output out) {
+    private void erase(String anonymousId, LinkRequest answer, IdentityLinker.Output out) {
         IdentityState state = identities.get(anonymousId);
         if (state == null || !answer.getUserId().equals(state.getUserId())) {
             return;
@@ -48,7 +48,8 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
         history.drain(anonymousId, state);
         identities.delete(anonymousId);
         metrics.erased();
-        out.send(anonymousId, new IdentityOutput.Change(Erasure.change(anonymousId, answer.getUserId(), answer.getMessageId(), time)));
+        out.send(anonymousId, new IdentityOutput.Change(Erasure.change(anonymousId, answer.getUserId(), answer.getMessageId(),
+                answer.getTimestamp().toEpochMilli())));
         out.send(anonymousId, new IdentityOutput.Tombstone());
     }
 
@@ -59,7 +60,7 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
         long time = record.timestamp();
         IdentityLinker.Output out = (key, value) -> context.forward(new Record<>(key, value, time));
         if (answer.getErasure() && answer.getRefusal() == null) {
-            erase(anonymousId, answer, time, out);
+            erase(anonymousId, answer, out);
             return;
         }
         IdentityState state = identities.get(anonymousId);

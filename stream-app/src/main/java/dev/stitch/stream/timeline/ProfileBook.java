@@ -59,7 +59,12 @@ public final class ProfileBook {
         } else {
             changed = ids.remove(id);
         }
-        if (changed) {
+        if (!changed) {
+            return;
+        }
+        if (ids.isEmpty() && profile.getTraits().isEmpty()) {
+            profiles.delete(userId);
+        } else {
             profiles.put(userId, profile);
         }
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * Holds each user's incoming events for a grace period so they leave in event-time order (R10).
@@ -63,20 +64,43 @@ final class ReorderBuffer {
         oldestArrivalByUser.merge(userId, arrival, Math::min);
     }
 
-    /** Deletes the user's timeline, emitted and waiting (R13). */
-    void forget(String userId) {
+    /**
+     * Deletes the user's events, emitted and waiting, that reached the pipeline at or before
+     * {@code upTo} (R13); later ones stay.
+     *
+     * @param receivedAt reads an encoded event's {@code receivedAt}
+     * @return whether any event of the user is left
+     */
+    boolean forget(String userId, long upTo, ToLongFunction<byte[]> receivedAt) {
         Bytes prefix = UserTimeKey.prefix(userId);
-        List<Bytes> keys = new ArrayList<>();
+        List<Bytes> erased = new ArrayList<>();
+        boolean anyLeft = false;
         try (KeyValueIterator<Bytes, byte[]> it = timelines.prefixScan(prefix, PREFIX_SERIALIZER)) {
-            it.forEachRemaining(entry -> keys.add(entry.key));
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> entry = it.next();
+                if (receivedAt.applyAsLong(entry.value) <= upTo) {
+                    erased.add(entry.key);
+                } else {
+                    anyLeft = true;
+                }
+            }
         }
-        keys.forEach(timelines::delete);
-        keys.clear();
+        for (Bytes key : erased) {
+            timelines.delete(key);
+            waiting.delete(key);
+        }
+        long remainingOldest = Long.MAX_VALUE;
         try (KeyValueIterator<Bytes, ValueAndTimestamp<byte[]>> it = waiting.prefixScan(prefix, PREFIX_SERIALIZER)) {
-            it.forEachRemaining(entry -> keys.add(entry.key));
+            while (it.hasNext()) {
+                remainingOldest = Math.min(remainingOldest, it.next().value.timestamp());
+            }
         }
-        keys.forEach(waiting::delete);
-        oldestArrivalByUser.remove(userId);
+        if (remainingOldest == Long.MAX_VALUE) {
+            oldestArrivalByUser.remove(userId);
+        } else {
+            oldestArrivalByUser.put(userId, remainingOldest);
+        }
+        return anyLeft;
     }
 
     /** Releases every due event as of {@code now}, user by user. */

@@ -63,9 +63,17 @@ public final class TimelineStage implements Processor<String, byte[], String, by
         if (IdentityChangeEncoder.isIdentityChange(record.headers())) {
             IdentityChange change = changeDeserializer.deserialize(settings.topics().identityChanges(), record.value());
             if (change.getKind() == ChangeKind.ERASED && userId.equals(change.getId())) {
-                erase(userId);
+                erase(userId, change);
             } else {
                 profiles.apply(userId, change);
+                if (change.getKind() == ChangeKind.ERASED && !settings.suppressErasedUsers()) {
+                    // Events of an erased anonymous id that were on their way travelled ahead of this change
+                    // and may have reached the user after its erasure: they go too, and what they started.
+                    if (!buffer.forget(userId, change.getTimestamp().toEpochMilli(), this::receivedAt)) {
+                        sequencer.forget(userId, false);
+                        profiles.forget(userId);
+                    }
+                }
             }
             return;
         }
@@ -78,11 +86,18 @@ public final class TimelineStage implements Processor<String, byte[], String, by
                 record.value(), record.timestamp());
     }
 
-    /** A privacy request (R13): the user's timeline, waiting events, place and profile go. */
-    private void erase(String userId) {
-        buffer.forget(userId);
+    /**
+     * A privacy request (R13): the user's timeline (what reached the pipeline up to the request,
+     * emitted or waiting), place and profile go. Later events start afresh, or are suppressed.
+     */
+    private void erase(String userId, IdentityChange erasure) {
+        buffer.forget(userId, erasure.getTimestamp().toEpochMilli(), this::receivedAt);
         sequencer.forget(userId, settings.suppressErasedUsers());
         profiles.forget(userId);
+    }
+
+    private long receivedAt(byte[] encodedEvent) {
+        return eventDeserializer.deserialize(settings.topics().timeline(), encodedEvent).getEvent().getReceivedAt().toEpochMilli();
     }
 
     private void releaseDue() {

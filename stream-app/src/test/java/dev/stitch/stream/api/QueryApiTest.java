@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.stream.config.ApiConfig;
 import dev.stitch.stream.config.StitchSettings;
+import dev.stitch.stream.topology.SegmentEvents;
 import dev.stitch.stream.topology.StitchDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import static dev.stitch.stream.topology.SegmentEvents.at;
 import static dev.stitch.stream.topology.SegmentEvents.page;
@@ -32,7 +35,7 @@ class QueryApiTest {
     @BeforeEach
     void start() {
         api = QueryApi.start(new ApiConfig("localhost", 0, TOKEN, "localhost"),
-                stitch.serdes().timelineEvent().deserializer(), StitchSettings.defaults().topics().timeline());
+                stitch.serdes().timelineEvent().deserializer(), StitchSettings.defaults().topics().timeline(), this::eraseInDriver);
     }
 
     @AfterEach
@@ -130,7 +133,7 @@ class QueryApiTest {
                 .header("Authorization", "Bearer " + TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(405);
-        assertThat(response.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(response.headers().firstValue("Allow")).hasValue("DELETE, GET");
     }
 
     @Test
@@ -160,6 +163,40 @@ class QueryApiTest {
                 .contains("api_requests_total{route=\"/v1/users/:userId\",status=\"200\"} 1.0")
                 .contains("api_requests_total{route=\"/v1/users/:userId\",status=\"404\"} 1.0")
                 .contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void takesAnErasureRequestWith202AndThenAnswersNotFoundForEveryErasedId() throws Exception {
+        serveFlow();
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/users/user-42"))
+                .header("Authorization", "Bearer " + TOKEN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        JsonNode body = SegmentEventParser.JSON.readTree(response.body());
+        assertThat(body.get("userId").asText()).isEqualTo("user-42");
+        assertThat(body.get("erasure").asText()).isEqualTo("requested");
+        assertThat(body.get("messageId").asText()).isEqualTo("erase-1");
+        assertThat(get("/v1/users/user-42", TOKEN).status).isEqualTo(404);
+        assertThat(get("/v1/users/user-42/timeline", TOKEN).status).isEqualTo(404);
+        assertThat(get("/v1/anonymous/pixel-1", TOKEN).status).isEqualTo(404);
+    }
+
+    @Test
+    void refusesAnErasureWithoutTheToken() throws Exception {
+        serveFlow();
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/users/user-42")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(get("/v1/users/user-42", TOKEN).status).isEqualTo(200);
+    }
+
+    /** What the stream does with a request from the API, here in the driver at once. */
+    private CompletionStage<String> eraseInDriver(String userId) {
+        stitch.send(SegmentEvents.event("erase-1", "delete", userId, null, null, at(100)).build()).settle();
+        return CompletableFuture.completedFuture("erase-1");
     }
 
     private void serveFlow() {
