@@ -19,10 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,12 +106,7 @@ class ExactlyOnceRestartIT {
         List<ConsumerRecord<String, TimelineEvent>> timeline = TestClients.readToEnd(broker.bootstrapServers(),
                 config.settings().topics().timeline(), new StringDeserializer(), timelineDeserializer());
 
-        assertThat(timeline).hasSize(EXPECTED);
-        assertThat(timeline).extracting(r -> r.value().getEvent().getMessageId()).doesNotHaveDuplicates();
-        Map<String, List<Long>> sequences = new TreeMap<>();
-        timeline.forEach(r -> sequences.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value().getSequence()));
-        assertThat(sequences).hasSize(USERS);
-        sequences.forEach((user, seqs) -> assertThat(seqs).as(user).containsExactly(1L, 2L, 3L, 4L, 5L, 6L));
+        Visitors.assertEveryEventOnceInSequence(timeline, USERS);
     }
 
     private void createTopics(AppConfig config) {

@@ -29,7 +29,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,12 +99,7 @@ class MultiInstanceFailoverIT {
         awaitTimelineRecords(EXPECTED);
         List<ConsumerRecord<String, TimelineEvent>> timeline = TestClients.readToEnd(broker.bootstrapServers(),
                 "stitch.timeline", new StringDeserializer(), new AvroSerde<>(TimelineEvent.class, registry).deserializer());
-        assertThat(timeline).hasSize(EXPECTED);
-        assertThat(timeline).extracting(r -> r.value().getEvent().getMessageId()).doesNotHaveDuplicates();
-        Map<String, List<Long>> sequences = new TreeMap<>();
-        timeline.forEach(r -> sequences.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value().getSequence()));
-        assertThat(sequences).hasSize(VISITORS);
-        sequences.forEach((user, seqs) -> assertThat(seqs).as(user).containsExactly(1L, 2L, 3L, 4L, 5L, 6L));
+        Visitors.assertEveryEventOnceInSequence(timeline, VISITORS);
 
         for (StitchApplication asked : List.of(first, third)) {
             for (int visitor = 0; visitor < VISITORS; visitor++) {

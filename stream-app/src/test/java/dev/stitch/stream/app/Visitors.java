@@ -1,10 +1,17 @@
 package dev.stitch.stream.app;
 
 import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.TimelineEvent;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Visitors who browse, identify one of three ways, and buy: the traffic of the integration tests. */
 final class Visitors {
@@ -39,6 +46,20 @@ final class Visitors {
             events.add(event("t2-" + i, "track", user, null, null, t.plusMillis(6)));
         }
         return events;
+    }
+
+    /**
+     * What a read_committed reader of stitch.timeline must find after the traffic of {@code visitors}:
+     * every event once, and for each visitor the sequences 1 to {@value #EVENTS_EACH}, in order.
+     */
+    static void assertEveryEventOnceInSequence(List<ConsumerRecord<String, TimelineEvent>> timeline, int visitors) {
+        assertThat(timeline).hasSize(visitors * EVENTS_EACH);
+        assertThat(timeline).extracting(r -> r.value().getEvent().getMessageId()).doesNotHaveDuplicates();
+        Map<String, List<Long>> sequences = new TreeMap<>();
+        timeline.forEach(r -> sequences.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value().getSequence()));
+        assertThat(sequences).hasSize(visitors);
+        List<Long> expected = LongStream.rangeClosed(1, EVENTS_EACH).boxed().toList();
+        sequences.forEach((user, seqs) -> assertThat(seqs).as(user).isEqualTo(expected));
     }
 
     private static SegmentEvent event(String messageId, String type, String userId, String anonymousId,
