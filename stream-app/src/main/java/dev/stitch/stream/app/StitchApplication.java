@@ -39,11 +39,13 @@ public final class StitchApplication implements AutoCloseable {
     private final KafkaStreams streams;
     private final QueryApi api;
     private final KafkaErasureRequests erasures;
+    private final StateRestoreLog restores;
 
-    private StitchApplication(KafkaStreams streams, QueryApi api, KafkaErasureRequests erasures) {
+    private StitchApplication(KafkaStreams streams, QueryApi api, KafkaErasureRequests erasures, StateRestoreLog restores) {
         this.streams = streams;
         this.api = api;
         this.erasures = erasures;
+        this.restores = restores;
     }
 
     /**
@@ -72,9 +74,11 @@ public final class StitchApplication implements AutoCloseable {
             }
             KafkaStreams streams = new KafkaStreams(StitchTopology.build(config.settings(), serdes, props), props);
             streams.setUncaughtExceptionHandler(StitchApplication::onStreamThreadFailure);
+            StateRestoreLog restores = new StateRestoreLog();
+            streams.setGlobalStateRestoreListener(restores);
             streams.start();
             api.serve(streams);
-            return new StitchApplication(streams, api, erasures);
+            return new StitchApplication(streams, api, erasures, restores);
         } catch (RuntimeException e) {
             api.close();
             erasures.close();
@@ -109,6 +113,11 @@ public final class StitchApplication implements AutoCloseable {
                 config.rocksDbMemoryBytes(), config.clientOverrides());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         return props;
+    }
+
+    /** Records restored from changelogs since the start: few when standby replicas took over a stopped instance's tasks. */
+    long restoredRecords() {
+        return restores.restoredRecords();
     }
 
     /** The Kafka Streams client, for its metadata: which instance holds which tasks and standbys. */
