@@ -223,7 +223,8 @@ final class QueryRoutes {
             ApiAnswers.unavailable(ctx, "The store is being moved or restored: " + error.getMessage());
             return;
         }
-        log.error("A query failed", error);
+        log.error("A query failed unexpectedly and was answered 500 ({}); the stack trace says where. Queries of the same "
+                + "key keep failing until its cause is fixed: check the store named in it.", ctx.request().path(), error);
         ApiAnswers.error(ctx, 500, "internal_error", "The query failed: " + error.getMessage(), null);
     }
 
