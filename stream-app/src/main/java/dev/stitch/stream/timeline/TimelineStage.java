@@ -110,13 +110,14 @@ public final class TimelineStage implements Processor<String, byte[], String, by
         List<TimelineEvent> events = new ArrayList<>(eventsWithArrival.size());
         String topic = settings.topics().timeline();
         eventsWithArrival.forEach(entry -> events.add(eventDeserializer.deserialize(topic, entry.key)));
+        // The profile first, then the count: a query that sees the count sees the traits of what it counts.
+        events.forEach(event -> profiles.note(userId, event.getEvent()));
         sequencer.place(userId, events);
         for (int i = 0; i < events.size(); i++) {
             TimelineEvent event = events.get(i);
             if (event.getLate()) {
                 metrics.late();
             }
-            profiles.note(userId, event.getEvent());
             context.forward(new Record<>(userId, eventSerializer.serialize(topic, event), eventsWithArrival.get(i).value));
         }
     }

@@ -92,7 +92,8 @@ class TwoInstancesQueryIT {
                 // The profile counts events once they left the reorder buffer for stitch.timeline.
                 Answer profile = awaitProfileCount(asked, userId, 5);
                 assertThat(profile.json().get("anonymousIds").toString()).isEqualTo("[\"pixel-" + person + "\"]");
-                assertThat(profile.json().get("traits").get("email").asText()).isEqualTo(userId + "@example.com");
+                assertThat(profile.json().get("traits").path("email").asText()).as(profile.json().toString())
+                        .isEqualTo(userId + "@example.com");
                 assertThat(profile.json().get("eventCount").asLong()).isEqualTo(5);
 
                 Answer pixel = get(asked, "/v1/anonymous/pixel-" + person);
