@@ -61,20 +61,7 @@ public final class TimelineStage implements Processor<String, byte[], String, by
     public void process(Record<String, byte[]> record) {
         String userId = record.key();
         if (IdentityChangeEncoder.isIdentityChange(record.headers())) {
-            IdentityChange change = changeDeserializer.deserialize(settings.topics().identityChanges(), record.value());
-            if (change.getKind() == ChangeKind.ERASED && userId.equals(change.getId())) {
-                erase(userId, change);
-            } else {
-                profiles.apply(userId, change);
-                if (change.getKind() == ChangeKind.ERASED && !settings.suppressErasedUsers()) {
-                    // Events of an erased anonymous id that were on their way travelled ahead of this change
-                    // and may have reached the user after its erasure: they go too, and what they started.
-                    if (!buffer.forget(userId, change.getTimestamp().toEpochMilli(), this::receivedAt)) {
-                        sequencer.forget(userId, false);
-                        profiles.forget(userId);
-                    }
-                }
-            }
+            onIdentityChange(userId, changeDeserializer.deserialize(settings.topics().identityChanges(), record.value()));
             return;
         }
         if (settings.suppressErasedUsers() && sequencer.isSuppressed(userId)) {
@@ -84,6 +71,22 @@ public final class TimelineStage implements Processor<String, byte[], String, by
         lastRecordWallClock = context.currentSystemTimeMs();
         buffer.add(record.key(), OrderHeaders.eventTime(record.headers()), OrderHeaders.messageId(record.headers()),
                 record.value(), record.timestamp());
+    }
+
+    /** A change of an id's mapping that concerns this user: an id joins or leaves its profile, or an erasure (R13). */
+    private void onIdentityChange(String userId, IdentityChange change) {
+        if (change.getKind() == ChangeKind.ERASED && userId.equals(change.getId())) {
+            erase(userId, change);
+            return;
+        }
+        profiles.apply(userId, change);
+        if (change.getKind() == ChangeKind.ERASED && !settings.suppressErasedUsers()
+                && !buffer.forget(userId, change.getTimestamp().toEpochMilli(), this::receivedAt)) {
+            // Events of an erased anonymous id that were on their way travelled ahead of this change and may
+            // have reached the user after its erasure: they went (forget), and so does what they started.
+            sequencer.forget(userId, false);
+            profiles.forget(userId);
+        }
     }
 
     /**
