@@ -18,11 +18,4 @@ final class Erasure {
                 : "anonymous id " + id + " is erased with user " + userId + " by a privacy request";
         return new IdentityChange(id, ChangeKind.ERASED, null, userId, reason, messageId, Instant.ofEpochMilli(time));
     }
-
-    /** A link to an erased user whose later events are suppressed is not made. */
-    static IdentityChange refused(String anonymousId, String current, String userId, String messageId, long time) {
-        return new IdentityChange(anonymousId, ChangeKind.ERASED, current, current, "anonymous id " + anonymousId
-                + " is not linked: user " + userId + " was erased and its later events are suppressed (STITCH_ERASURE_SUPPRESS)",
-                messageId, Instant.ofEpochMilli(time));
-    }
 }

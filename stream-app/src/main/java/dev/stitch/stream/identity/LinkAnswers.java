@@ -39,10 +39,17 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
         linker = new IdentityLinker(identities, history, settings.conflictPolicy(), metrics);
     }
 
-    /** Erases the id with its user, unless it moved to another user since (a shared device, R6). */
-    private void erase(String anonymousId, LinkRequest answer, IdentityLinker.Output out) {
+    /**
+     * Erases the id with its user: when it maps to the user, or, for a link the user's erasure refused,
+     * when it maps to no one yet. An id that maps to another user now (a shared device, R6) stays.
+     */
+    private void erase(String anonymousId, LinkRequest answer, boolean alsoUnlinked, IdentityLinker.Output out) {
         IdentityState state = identities.get(anonymousId);
-        if (state == null || !answer.getUserId().equals(state.getUserId())) {
+        if (state == null) {
+            return;
+        }
+        String owner = state.getUserId();
+        if (!answer.getUserId().equals(owner) && !(alsoUnlinked && owner == null)) {
             return;
         }
         history.drain(anonymousId, state);
@@ -59,23 +66,23 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
         String anonymousId = record.key();
         long time = record.timestamp();
         IdentityLinker.Output out = (key, value) -> context.forward(new Record<>(key, value, time));
-        if (answer.getErasure() && answer.getRefusal() == null) {
-            erase(anonymousId, answer, out);
+        if (answer.getErasure()) {
+            // The user is erased; a refused claim means the id claimed to be the user's before the erasure
+            // (or after it, with suppression on): it goes too, unless it is another user's now. The event
+            // that made the claim went with the user.
+            erase(anonymousId, answer, answer.getRefusal() != null, out);
             return;
         }
         IdentityState state = identities.get(anonymousId);
         String current = state == null ? null : state.getUserId();
         if (answer.getRefusal() == null) {
             linker.link(anonymousId, answer.getUserId(), answer.getMessageId(), time, out);
-        } else if (answer.getErasure()) {
-            out.send(anonymousId, new IdentityOutput.Change(Erasure.refused(anonymousId, current, answer.getUserId(),
-                    answer.getMessageId(), time)));
         } else {
             metrics.refusedLimit();
             out.send(anonymousId, new IdentityOutput.Change(new IdentityChange(anonymousId, ChangeKind.REFUSED_LIMIT, current,
                     current, answer.getRefusal(), answer.getMessageId(), answer.getTimestamp())));
         }
-        // The event that made the claim is the user's either way (R4), after the history the link stitched (R2).
+        // The event that made the claim is the user's (R4), after the history the link stitched (R2).
         if (answer.getEvent() != null) {
             out.send(answer.getUserId(), new IdentityOutput.ToUser(IdentityLinker.forUser(answer.getEvent(), answer.getUserId(), false)));
         }

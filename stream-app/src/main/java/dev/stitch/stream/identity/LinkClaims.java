@@ -6,12 +6,14 @@ import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.topology.Catalogue;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,22 +30,35 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
     private static final byte[] GRANTED = new byte[0];
 
+    /**
+     * How long an erased user is remembered without suppression, in reorder-grace periods (a minute by
+     * default): far longer than a link claimed before the request takes to arrive (two repartition
+     * hops), short enough not to keep the user's id for long.
+     */
+    private static final int ERASURE_MEMORY_IN_GRACE_PERIODS = 12;
+
     private final int maxIdsPerUser;
     private final boolean suppressErased;
+    private final Duration erasureMemory;
     private ProcessorContext<String, LinkRequest> context;
     private KeyValueStore<Bytes, byte[]> granted;
-    private KeyValueStore<String, Long> suppressed;
+    private KeyValueStore<String, Long> erased;
 
     public LinkClaims(StitchSettings settings) {
         this.maxIdsPerUser = settings.maxAnonymousIdsPerUser();
         this.suppressErased = settings.suppressErasedUsers();
+        this.erasureMemory = settings.reorderGrace().multipliedBy(ERASURE_MEMORY_IN_GRACE_PERIODS);
     }
 
     @Override
     public void init(ProcessorContext<String, LinkRequest> context) {
         this.context = context;
         granted = context.getStateStore(Catalogue.USER_LINKS_STORE);
-        suppressed = context.getStateStore(Catalogue.SUPPRESSED_USERS_STORE);
+        erased = context.getStateStore(Catalogue.ERASED_USERS_STORE);
+        if (!suppressErased) {
+            Duration sweepInterval = Duration.ofMillis(Math.max(1_000, erasureMemory.toMillis() / 6));
+            context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, now -> forgetErasuresBefore(now - erasureMemory.toMillis()));
+        }
     }
 
     @Override
@@ -54,7 +69,9 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
             erase(userId, claim, record.timestamp());
             return;
         }
-        if (suppressed.get(userId) != null) {
+        Long erasedAt = erased.get(userId);
+        if (erasedAt != null && (suppressErased || claim.getTimestamp().toEpochMilli() <= erasedAt)) {
+            // A link to a suppressed user, or one claimed before the user's erasure and arriving after it.
             context.forward(new Record<>(claim.getAnonymousId(), new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(),
                     "user " + userId + " was erased", claim.getEvent(), true), record.timestamp()));
             return;
@@ -75,7 +92,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
 
     /**
      * A privacy request (R13): each anonymous id granted to the user is sent to be erased on its own
-     * partition, and the user's grants go; with suppression on, the user is remembered as erased.
+     * partition, and the user's grants go; the user is remembered as erased.
      */
     private void erase(String userId, LinkClaim claim, long time) {
         List<Bytes> links = new ArrayList<>();
@@ -87,9 +104,19 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
             context.forward(new Record<>(LinkKey.anonymousId(link), new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(),
                     null, null, true), time));
         }
-        if (suppressErased) {
-            suppressed.put(userId, time);
+        erased.put(userId, claim.getTimestamp().toEpochMilli());
+    }
+
+    private void forgetErasuresBefore(long cutoff) {
+        List<String> forgotten = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = erased.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value < cutoff) {
+                    forgotten.add(entry.key);
+                }
+            });
         }
+        forgotten.forEach(erased::delete);
     }
 
     /** Counts the user's links up to the limit: no need to count further. */

@@ -14,8 +14,12 @@ public final class Catalogue {
     public static final String HISTORY_EXPIRY_STORE = "anonymous-history-expiry";
     /** Key: {@code LinkKey}(userId, anonymous id); value: empty. The anonymous ids granted to each user (R7). */
     public static final String USER_LINKS_STORE = "user-anonymous-ids";
-    /** Key: userId of a user erased with suppression on (R13); value: when. Links to it are not made. */
-    public static final String SUPPRESSED_USERS_STORE = "suppressed-users";
+    /**
+     * Key: userId of an erased user (R13); value: the request's receivedAt. No link claimed before then is
+     * made; with suppression on, none at all, and the entry stays; else it goes after twelve reorder
+     * grace periods (a minute by default).
+     */
+    public static final String ERASED_USERS_STORE = "erased-users";
     /** Window store. Key: messageId; value: the time it was first seen. */
     public static final String DEDUP_STORE = "seen-message-ids";
 

@@ -105,14 +105,38 @@ class ErasureTest {
             stitch.timeline();
             stitch.changes();
 
-            stitch.send(identify("i2", "user-1", "pixel-z", at(20)))
+            stitch.send(page("z1", "pixel-z", "Home", at(19)))
+                    .send(identify("i2", "user-1", "pixel-z", at(20)))
                     .send(track("t2", "user-1", null, "Clicked", at(21)))
                     .settle();
 
             assertThat(stitch.timeline()).isEmpty();
-            assertThat(stitch.changes()).containsExactly(new Change("pixel-z", ChangeKind.ERASED, null, null, "i2"));
+            assertThat(stitch.changes()).as("a visitor who says it is the suppressed user is erased with it").containsExactly(
+                    new Change("pixel-z", ChangeKind.ERASED, null, "user-1", "i2"),
+                    new Change("pixel-z", null, null, null, null));
             assertThat(stitch.store(Catalogue.IDENTITIES_STORE).get("pixel-z")).isNull();
-            assertThat(stitch.metric("suppressed")).isEqualTo(2.0);
+            assertThat(stitch.metric("suppressed")).as("the track; the identify went with its refused link").isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void aLinkClaimedBeforeTheErasureThatArrivesAfterItIsNotMade() {
+        try (var stitch = new StitchDriver()) {
+            stitch.send(page("p1", "pixel-a", "Home", at(1)))
+                    .send(delete("d1", "user-1", at(10)))
+                    .send(identify("i1", "user-1", "pixel-a", at(5)), at(5))
+                    .send(identify("i2", "user-1", "pixel-b", at(20)))
+                    .settle();
+
+            assertThat(stitch.changes()).as("pixel-a claimed to be the user's before the erasure: it goes with it").containsExactly(
+                    new Change("user-1", ChangeKind.ERASED, null, "user-1", "d1"),
+                    new Change("user-1", null, null, null, null),
+                    new Change("pixel-a", ChangeKind.ERASED, null, "user-1", "i1"),
+                    new Change("pixel-a", null, null, null, null),
+                    new Change("pixel-b", ChangeKind.LINKED, "user-1", null, "i2"));
+            assertThat(stitch.store(Catalogue.IDENTITIES_STORE).get("pixel-a")).isNull();
+            assertThat(stitch.timeline()).as("the earlier identify went with the user; the later one starts afresh")
+                    .containsExactly(new Emitted("user-1", "i2", 1L, false, false));
         }
     }
 
