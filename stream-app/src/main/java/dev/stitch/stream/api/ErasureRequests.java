@@ -3,7 +3,7 @@ package dev.stitch.stream.api;
 import java.util.concurrent.CompletionStage;
 
 /** Where the query API sends a privacy request: to the stream, which erases the user (R13). */
-interface ErasureRequests {
+public interface ErasureRequests {
 
     /**
      * Asks for the user's erasure.

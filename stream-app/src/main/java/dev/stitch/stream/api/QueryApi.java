@@ -58,11 +58,7 @@ public final class QueryApi implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be bound, saying so
      */
     public static QueryApi start(ApiConfig config, Deserializer<TimelineEvent> events, String timelineTopic,
-                                 KafkaErasureRequests erasures) {
-        return start(config, events, timelineTopic, (ErasureRequests) erasures);
-    }
-
-    static QueryApi start(ApiConfig config, Deserializer<TimelineEvent> events, String timelineTopic, ErasureRequests erasures) {
+                                 ErasureRequests erasures) {
         BearerToken token = new BearerToken(config.token());
         Vertx vertx = Vertx.vertx();
         ApiMetrics metrics = new ApiMetrics();
@@ -109,7 +105,7 @@ public final class QueryApi implements AutoCloseable {
     }
 
     void serve(StateAccess state) {
-        serving.set(new QueryRoutes.Serving(state, new UserQueries(state, events, timelineTopic), self().host() + ":" + self().port()));
+        serving.set(new QueryRoutes.Serving(state, new UserQueries(state, events, timelineTopic), config.withPort(port()).applicationServer()));
     }
 
     @Override

@@ -50,10 +50,7 @@ final class UserQueries {
     Optional<ObjectNode> timeline(String userId, int partition, TimelineCursor cursor, int limit) {
         ReadOnlyKeyValueStore<Bytes, byte[]> timelines = state.store(Catalogue.TIMELINE_STORE, partition);
         Bytes prefix = UserTimeKey.prefix(userId);
-        if (!hasEvents(timelines, prefix)) {
-            return Optional.empty();
-        }
-        Bytes start = cursor == null ? prefix : cursor.startKey(userId);
+        Bytes start = cursor == TimelineCursor.START ? prefix : cursor.startKey(userId);
         List<TimelineEvent> page = new ArrayList<>(Math.min(limit, 256));
         boolean more = false;
         if (start != null) {
@@ -73,6 +70,10 @@ final class UserQueries {
                     page.add(events.deserialize(timelineTopic, entry.value));
                 }
             }
+        }
+        // An empty page is a user's only when the page started after its events; from the start, no such user.
+        if (page.isEmpty() && (cursor == TimelineCursor.START || !hasEvents(timelines, prefix))) {
+            return Optional.empty();
         }
         ObjectNode body = json().put("userId", userId);
         ArrayNode list = body.putArray("events");
