@@ -33,7 +33,7 @@ final class Contenders {
     Contender stitch(String run) {
         TopicNames defaults = TopicNames.defaults();
         TopicNames topics = new TopicNames(rawTopic, run + defaults.timeline(), run + defaults.anonymous(),
-                run + defaults.identityChanges(), run + defaults.deadLetters());
+                run + defaults.identityChanges(), run + defaults.deadLetters(), run + defaults.userMoves());
         StitchSettings settings = StitchSettings.defaults()
                 .withTopics(topics)
                 .withReorder(reorderGrace, StitchSettings.defaults().flushInterval());
@@ -43,9 +43,10 @@ final class Contenders {
                 List.of(new Contender.Output(topics.timeline(), topics.timeline() + " (held for grace " + grace + ")", true),
                         new Contender.Output(topics.anonymous(), topics.anonymous() + " (published at once)", true),
                         new Contender.Output(topics.identityChanges(), topics.identityChanges(), false),
-                        new Contender.Output(topics.deadLetters(), topics.deadLetters(), false)),
+                        new Contender.Output(topics.deadLetters(), topics.deadLetters(), false),
+                        new Contender.Output(topics.userMoves(), topics.userMoves() + " (no aliases in this load)", false)),
                 tally -> Map.of(topics.timeline(), tally.expectedTimeline, topics.anonymous(), tally.expectedAnonymous,
-                        topics.identityChanges(), tally.expectedLinks, topics.deadLetters(), 0L),
+                        topics.identityChanges(), tally.expectedLinks, topics.deadLetters(), 0L, topics.userMoves(), 0L),
                 // Released by a wall-clock punctuation once the grace has passed: allow one flush interval more.
                 reorderGrace.plus(settings.flushInterval()).plusSeconds(2));
     }

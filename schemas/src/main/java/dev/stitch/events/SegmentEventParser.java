@@ -26,6 +26,8 @@ public final class SegmentEventParser {
     public static final Set<String> TYPES = Set.of("track", "identify", "page", "screen", "group", "alias", "delete");
     /** Segment's user-deletion notification (a privacy request): erase the user (R13). */
     public static final String DELETE = "delete";
+    /** Makes its previousId another name of its userId (R8). */
+    public static final String ALIAS = "alias";
 
     /** Reads numbers as exact decimals, so the JSON kept on the event equals what was sent. */
     public static final ObjectMapper JSON = JsonMapper.builder()
@@ -58,7 +60,7 @@ public final class SegmentEventParser {
             throw new InvalidEventException("userId", "the event needs a \"userId\" or an \"anonymousId\"");
         }
         require(type, "track", event, "event");
-        require(type, "alias", event, "previousId");
+        require(type, ALIAS, event, "previousId");
         require(type, "group", event, "groupId");
         require(type, DELETE, event, "userId");
 

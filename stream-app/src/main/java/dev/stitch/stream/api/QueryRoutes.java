@@ -17,6 +17,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,6 +34,15 @@ final class QueryRoutes {
 
     /** Marks a request one instance forwarded to another, which must answer it itself. */
     static final String FORWARDED_HEADER = "X-Stitch-Forwarded-By";
+    /** On a request forwarded to follow a merge (R8): the user id the caller asked for. */
+    static final String MERGED_FROM_HEADER = "X-Stitch-Merged-From";
+    /** On a request forwarded to follow a merge: how many merges were followed to get there. */
+    static final String MERGE_HOPS_HEADER = "X-Stitch-Merge-Hops";
+    /**
+     * Every name points straight at its canonical user once its merge is done; while a chain is being
+     * merged a name may point at a user that is itself merged, for a moment. Beyond this, ask again later.
+     */
+    private static final int MAX_MERGE_HOPS = 3;
     /** Names the instance whose stores gave the answer: which one owns the key. */
     static final String SERVED_BY_HEADER = "X-Stitch-Served-By";
     static final int DEFAULT_LIMIT = 100;
@@ -124,14 +135,96 @@ final class QueryRoutes {
             ApiAnswers.error(ctx, 400, "invalid_parameter", e.getMessage(), "after");
             return;
         }
-        answer(ctx, Catalogue.USER_STATE_STORE, userId, "userId", "No user with id " + userId + ".",
-                (queries, partition) -> queries.timeline(userId, partition, cursor, limit));
+        answerUser(ctx, "/timeline", (queries, id, partition) -> queries.timeline(id, partition, cursor, limit));
     }
 
     private void profile(RoutingContext ctx) {
+        answerUser(ctx, "", UserQueries::profile);
+    }
+
+    /** One look-up of a user's data against one partition's stores. */
+    private interface UserRead {
+        Optional<ObjectNode> apply(UserQueries queries, String userId, int partition);
+    }
+
+    /** What one partition's stores say of a user id: its data, or that it is a name of another user (R8). */
+    private record UserAnswer(Optional<ObjectNode> body, String mergedInto) {
+    }
+
+    /**
+     * Answers a look-up of a user; a user id merged into another (R8) is answered for the user it is a
+     * name of, and the answer says so with {@code mergedFrom}.
+     */
+    private void answerUser(RoutingContext ctx, String pathSuffix, UserRead read) {
+        String requested = ctx.request().getHeader(MERGED_FROM_HEADER);
+        String hops = ctx.request().getHeader(MERGE_HOPS_HEADER);
         String userId = ctx.pathParam("userId");
-        answer(ctx, Catalogue.USER_STATE_STORE, userId, "userId", "No user with id " + userId + ".",
-                (queries, partition) -> queries.profile(userId, partition));
+        answerUser(ctx, requested == null ? userId : requested, userId, mergeHops(hops), pathSuffix, read);
+    }
+
+    private static int mergeHops(String header) {
+        try {
+            return header == null ? 0 : Math.max(0, Integer.parseInt(header));
+        } catch (NumberFormatException e) {
+            return MAX_MERGE_HOPS;
+        }
+    }
+
+    private void answerUser(RoutingContext ctx, String requested, String userId, int hops, String pathSuffix, UserRead read) {
+        Serving app = serving.get();
+        if (app == null) {
+            ApiAnswers.unavailable(ctx, "The application is starting.");
+            return;
+        }
+        Location location = app.state().locate(Catalogue.USER_STATE_STORE, userId);
+        if (location instanceof Location.Local local) {
+            ctx.response().putHeader(SERVED_BY_HEADER, app.self());
+            vertx.executeBlocking(() -> app.queries().mergedInto(userId, local.partition())
+                            .map(into -> new UserAnswer(Optional.empty(), into))
+                            .orElseGet(() -> new UserAnswer(read.apply(app.queries(), userId, local.partition()), null)), false)
+                    .onSuccess(answer -> {
+                        if (answer.mergedInto() != null) {
+                            followMerge(ctx, requested, answer.mergedInto(), hops, pathSuffix, read);
+                        } else {
+                            answer.body().ifPresentOrElse(
+                                    body -> ApiAnswers.json(ctx, 200, mergedFrom(body, requested, userId).toString()),
+                                    () -> ApiAnswers.error(ctx, 404, "not_found", "No user with id " + requested + ".", "userId"));
+                        }
+                    })
+                    .onFailure(error -> failed(ctx, error));
+        } else if (location instanceof Location.Remote remote) {
+            boolean followingMerge = !userId.equals(ctx.pathParam("userId"));
+            forward(ctx, app, remote, followingMerge
+                    ? new Forward(userPath(userId, pathSuffix, ctx.request().query()), requested, hops)
+                    : new Forward(ctx.request().uri(), null, 0));
+        } else {
+            ApiAnswers.unavailable(ctx, "The application cannot answer yet: " + ((Location.Unavailable) location).reason() + ".");
+        }
+    }
+
+    private void followMerge(RoutingContext ctx, String requested, String into, int hops, String pathSuffix, UserRead read) {
+        if (hops >= MAX_MERGE_HOPS) {
+            ApiAnswers.unavailable(ctx, "User " + requested + " is being merged into another user right now.");
+            return;
+        }
+        answerUser(ctx, requested, into, hops + 1, pathSuffix, read);
+    }
+
+    /** The answer for the canonical user, saying which merged user id was asked for. */
+    private static ObjectNode mergedFrom(ObjectNode body, String requested, String userId) {
+        if (requested.equals(userId)) {
+            return body;
+        }
+        ObjectNode said = SegmentEventParser.JSON.createObjectNode();
+        said.set("userId", body.get("userId"));
+        said.put("mergedFrom", requested);
+        said.setAll(body);
+        return said;
+    }
+
+    private static String userPath(String userId, String pathSuffix, String query) {
+        String path = "/v1/users/" + URLEncoder.encode(userId, StandardCharsets.UTF_8).replace("+", "%20") + pathSuffix;
+        return query == null ? path : path + "?" + query;
     }
 
     /**
@@ -174,16 +267,27 @@ final class QueryRoutes {
                             () -> ApiAnswers.error(ctx, 404, "not_found", notFound, field)))
                     .onFailure(error -> failed(ctx, error));
         } else if (location instanceof Location.Remote remote) {
-            forward(ctx, app, remote);
+            forward(ctx, app, remote, new Forward(ctx.request().uri(), null, 0));
         } else {
             ApiAnswers.unavailable(ctx, "The application cannot answer yet: " + ((Location.Unavailable) location).reason() + ".");
         }
     }
 
-    /** Asks the owning instance, once: a forwarded request is never forwarded again, so two instances cannot loop. */
-    private void forward(RoutingContext ctx, Serving app, Location.Remote owner) {
+    /**
+     * A request to send to the owning instance.
+     *
+     * @param mergedFrom set when following a merge (R8): the user id the caller asked for
+     */
+    private record Forward(String uri, String mergedFrom, int hops) {
+    }
+
+    /**
+     * Asks the owning instance, once per key: a forwarded request is never forwarded again for the key
+     * it came for, so two instances cannot loop; following a merge to another key may forward it once more.
+     */
+    private void forward(RoutingContext ctx, Serving app, Location.Remote owner, Forward sent) {
         String forwardedBy = ctx.request().getHeader(FORWARDED_HEADER);
-        if (forwardedBy != null) {
+        if (forwardedBy != null && sent.mergedFrom() == null) {
             ApiAnswers.unavailable(ctx, "The key is moving between instances (" + forwardedBy + " sent it here, where it is not).");
             return;
         }
@@ -191,11 +295,14 @@ final class QueryRoutes {
                 .setMethod(HttpMethod.GET)
                 .setHost(owner.host())
                 .setPort(owner.port())
-                .setURI(ctx.request().uri())
+                .setURI(sent.uri())
                 .setConnectTimeout(FORWARD_TIMEOUT_MS)
                 .setIdleTimeout(FORWARD_TIMEOUT_MS)
                 .putHeader(HttpHeaders.AUTHORIZATION.toString(), ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
                 .putHeader(FORWARDED_HEADER, app.self());
+        if (sent.mergedFrom() != null) {
+            options.putHeader(MERGED_FROM_HEADER, sent.mergedFrom()).putHeader(MERGE_HOPS_HEADER, Integer.toString(sent.hops()));
+        }
         forwarder.request(options)
                 .compose(request -> request.send())
                 .compose(response -> response.body().map(body -> new Forwarded(response.statusCode(),

@@ -85,7 +85,7 @@ final class UserQueries {
         return Optional.of(body);
     }
 
-    /** The user's profile: merged traits, linked anonymous ids, first and last seen, event count. */
+    /** The user's profile: merged traits, linked anonymous ids, user ids merged into it, first and last seen, event count. */
     Optional<ObjectNode> profile(String userId, int partition) {
         ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition);
         UserState user = users.get(userId);
@@ -97,15 +97,24 @@ final class UserQueries {
         ObjectNode body = json().put("userId", userId);
         ObjectNode traits = body.putObject("traits");
         ArrayNode anonymousIds = body.putArray("anonymousIds");
+        ArrayNode mergedIds = body.putArray("mergedIds");
         if (profile != null) {
             Map<String, TraitValue> sorted = new TreeMap<>(profile.getTraits());
             sorted.forEach((name, value) -> traits.set(name, parse(value.getJson())));
             profile.getAnonymousIds().forEach(anonymousIds::add);
+            profile.getMergedIds().forEach(mergedIds::add);
         }
         body.put("firstSeen", Instant.ofEpochMilli(user.getFirstSeen()).toString());
         body.put("lastSeen", Instant.ofEpochMilli(user.getLastSeen()).toString());
         body.put("eventCount", user.getEventCount());
         return Optional.of(body);
+    }
+
+    /** The user {@code userId} is a name of, when it was merged into another user (R8). */
+    Optional<String> mergedInto(String userId, int partition) {
+        ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition);
+        UserState user = users.get(userId);
+        return user == null ? Optional.empty() : Optional.ofNullable(user.getMergedInto());
     }
 
     /** The user an anonymous id is linked to, null while it is not linked. */

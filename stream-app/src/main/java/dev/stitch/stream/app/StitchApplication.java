@@ -72,6 +72,7 @@ public final class StitchApplication implements AutoCloseable {
             if (config.createTopics()) {
                 createMissingTopics(props, config.settings().topics(), config.partitions());
             }
+            requireUserMovesLikeRaw(props, config.settings().topics());
             KafkaStreams streams = new KafkaStreams(StitchTopology.build(config.settings(), serdes, props), props);
             streams.setUncaughtExceptionHandler(StitchApplication::onStreamThreadFailure);
             StateRestoreLog restores = new StateRestoreLog();
@@ -158,13 +159,11 @@ public final class StitchApplication implements AutoCloseable {
     }
 
     private static void createMissingTopics(Properties props, TopicNames topics, int partitions) {
-        Properties adminProps = new Properties();
-        adminProps.putAll(props);
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        Properties adminProps = adminProperties(props);
         // The identity changes are keyed by id, the latest change of an id is its mapping: compacted,
         // so an erased id's tombstone removes every record that named its user (R13).
         List<NewTopic> wanted = List.of(topics.raw(), topics.timeline(), topics.anonymous(), topics.identityChanges(),
-                        topics.deadLetters()).stream()
+                        topics.deadLetters(), topics.userMoves()).stream()
                 .map(name -> new NewTopic(name, Optional.of(partitions), Optional.empty()))
                 .map(topic -> topic.name().equals(topics.identityChanges())
                         ? topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
@@ -186,6 +185,37 @@ public final class StitchApplication implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         }
+    }
+
+    /**
+     * The timeline stage reads the user-moves topic beside a repartition topic as large as the raw
+     * topic, partition by partition: with another partition count, moved events would reach the wrong
+     * task. Refuses to start then, rather than lose them.
+     */
+    private static void requireUserMovesLikeRaw(Properties props, TopicNames topics) {
+        try (Admin admin = Admin.create(only(AdminClientConfig.configNames(), adminProperties(props)))) {
+            var described = admin.describeTopics(List.of(topics.raw(), topics.userMoves())).topicNameValues();
+            int raw = described.get(topics.raw()).get().partitions().size();
+            int moves = described.get(topics.userMoves()).get().partitions().size();
+            if (raw != moves) {
+                throw new IllegalStateException("Topic " + topics.userMoves() + " has " + moves + " partitions and " + topics.raw()
+                        + " has " + raw + "; they must have the same number. Create " + topics.userMoves() + " again with " + raw
+                        + " partitions (it holds only records on their way between users).");
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not describe topics " + topics.raw() + " and " + topics.userMoves() + ": "
+                    + e.getCause().getMessage() + ". Create them before the first start (the deploy guide lists them).", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while describing topics", e);
+        }
+    }
+
+    private static Properties adminProperties(Properties props) {
+        Properties adminProps = new Properties();
+        adminProps.putAll(props);
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        return adminProps;
     }
 
     /** A client warns about every key it does not know (the Streams-only ones): give it only its own. */

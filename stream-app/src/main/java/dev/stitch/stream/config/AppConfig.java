@@ -84,7 +84,8 @@ public record AppConfig(
                 read.text("STITCH_TOPIC_TIMELINE", defaultTopics.timeline()),
                 read.text("STITCH_TOPIC_ANONYMOUS", defaultTopics.anonymous()),
                 read.text("STITCH_TOPIC_IDENTITY_CHANGES", defaultTopics.identityChanges()),
-                read.text("STITCH_TOPIC_DLQ", defaultTopics.deadLetters()));
+                read.text("STITCH_TOPIC_DLQ", defaultTopics.deadLetters()),
+                read.text("STITCH_TOPIC_USER_MOVES", defaultTopics.userMoves()));
         StitchSettings settings = new StitchSettings(
                 topics,
                 JunkIds.of(read.list("STITCH_JUNK_IDS", JunkIds.DEFAULT_VALUES)),

@@ -3,10 +3,12 @@ package dev.stitch.stream.identity;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.LinkClaim;
+import dev.stitch.schema.internal.MergeRequest;
 
 /** What the identity stage sends on, each kind to its own topic. */
 public sealed interface IdentityOutput
-        permits IdentityOutput.ToUser, IdentityOutput.Anonymous, IdentityOutput.Change, IdentityOutput.Tombstone, IdentityOutput.Claim {
+        permits IdentityOutput.ToUser, IdentityOutput.Anonymous, IdentityOutput.Change, IdentityOutput.Tombstone, IdentityOutput.Claim,
+        IdentityOutput.Merge {
 
     /** An event for a user's timeline; keyed by canonical userId. */
     record ToUser(TimelineEvent event) implements IdentityOutput {
@@ -26,5 +28,9 @@ public sealed interface IdentityOutput
 
     /** Asks the user's partition to let an anonymous id link to the user (R7); keyed by the userId. */
     record Claim(LinkClaim claim) implements IdentityOutput {
+    }
+
+    /** Asks the one partition that owns the user-name graph to merge or erase a user (R8, R13); any key. */
+    record Merge(MergeRequest request) implements IdentityOutput {
     }
 }

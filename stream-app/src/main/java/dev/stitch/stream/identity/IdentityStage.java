@@ -8,6 +8,7 @@ import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.schema.internal.LinkClaim;
+import dev.stitch.schema.internal.MergeRequest;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.topology.Catalogue;
@@ -73,11 +74,12 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
             return;
         }
         if (userId != null) {
+            requestMerge(userId, event, out);
             String anonymousId = ids.anonymousId();
             if (anonymousId != null && !isLinkedTo(anonymousId, userId)) {
                 // The event waits for the answer, so that the history the link stitches reaches the user first (R2).
                 out.send(userId, new IdentityOutput.Claim(new LinkClaim(anonymousId, event.getMessageId(),
-                        Instant.ofEpochMilli(arrival), event, false)));
+                        Instant.ofEpochMilli(arrival), event, false, null, false)));
                 claimSecondary(userId, event, ids, out, arrival);
                 return;
             }
@@ -110,23 +112,29 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
     private static void claimSecondary(String userId, SegmentEvent event, EventIds ids, IdentityLinker.Output out, long arrival) {
         if (ids.secondaryAnonymousId() != null) {
             out.send(userId, new IdentityOutput.Claim(new LinkClaim(ids.secondaryAnonymousId(), event.getMessageId(),
-                    Instant.ofEpochMilli(arrival), null, false)));
+                    Instant.ofEpochMilli(arrival), null, false, null, false)));
         }
     }
 
     /**
-     * A privacy request (R13): the user's own id is erased here, its profile and timeline where they
-     * live (the change reaches the timeline stage), and its anonymous ids on their own partitions,
-     * which the user's partition knows (the erasure claim).
+     * A privacy request (R13): the user's own id is erased here; the user-name graph erases the user
+     * with every name it has, each where its state lives (its timeline and profile on the timeline
+     * stage, its anonymous ids on their own partitions, which the user's partition knows).
      */
     private void erase(String userId, SegmentEvent event, IdentityLinker.Output out) {
-        metrics.erased();
         identities.delete(userId);
-        // What reached the pipeline up to the request is erased; the request's own receivedAt says when that was.
-        long erasedUpTo = event.getReceivedAt().toEpochMilli();
-        out.send(userId, new IdentityOutput.Change(Erasure.change(userId, userId, event.getMessageId(), erasedUpTo)));
-        out.send(userId, new IdentityOutput.Tombstone());
-        out.send(userId, new IdentityOutput.Claim(new LinkClaim("", event.getMessageId(), Instant.ofEpochMilli(erasedUpTo), null, true)));
+        out.send(userId, new IdentityOutput.Merge(new MergeRequest(userId, null, event.getMessageId(), event.getReceivedAt())));
+    }
+
+    /** An alias makes its previousId a name of its userId (R8), in the one place that owns the user-name graph. */
+    private void requestMerge(String userId, SegmentEvent event, IdentityLinker.Output out) {
+        if (!SegmentEventParser.ALIAS.equals(event.getType())) {
+            return;
+        }
+        String previousId = settings.junkIds().usableOrNull(event.getPreviousId());
+        if (previousId != null && !previousId.equals(userId)) {
+            out.send(previousId, new IdentityOutput.Merge(new MergeRequest(previousId, userId, event.getMessageId(), event.getReceivedAt())));
+        }
     }
 
     private boolean isLinkedTo(String anonymousId, String userId) {

@@ -60,6 +60,23 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
         out.send(anonymousId, new IdentityOutput.Tombstone());
     }
 
+    /**
+     * The id's user became a name of another user (R8): the id follows, unless it moved to someone else
+     * meanwhile (a shared device, R6).
+     */
+    private void follow(String anonymousId, LinkRequest answer, IdentityLinker.Output out) {
+        IdentityState state = identities.get(anonymousId);
+        if (state == null || !answer.getMovedFrom().equals(state.getUserId())) {
+            return;
+        }
+        state.setUserId(answer.getUserId());
+        identities.put(anonymousId, state);
+        metrics.link();
+        out.send(anonymousId, new IdentityOutput.Change(new IdentityChange(anonymousId, ChangeKind.LINKED, answer.getUserId(),
+                answer.getMovedFrom(), "anonymous id " + anonymousId + " follows user " + answer.getMovedFrom()
+                + ", now a name of user " + answer.getUserId(), answer.getMessageId(), answer.getTimestamp())));
+    }
+
     @Override
     public void process(Record<String, LinkRequest> record) {
         LinkRequest answer = record.value();
@@ -73,7 +90,15 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
             erase(anonymousId, answer, answer.getRefusal() != null, out);
             return;
         }
+        if (answer.getMovedFrom() != null) {
+            follow(anonymousId, answer, out);
+            return;
+        }
         IdentityState state = identities.get(anonymousId);
+        if (answer.getAlias() && state == null) {
+            // An alias's previousId that was never an anonymous id here: a user id, merged on its own (R8).
+            return;
+        }
         String current = state == null ? null : state.getUserId();
         if (answer.getRefusal() == null) {
             linker.link(anonymousId, answer.getUserId(), answer.getMessageId(), time, out);

@@ -69,17 +69,21 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
             erase(userId, claim, record.timestamp());
             return;
         }
+        if (claim.getMergeInto() != null) {
+            moveGrants(userId, claim, record.timestamp());
+            return;
+        }
         Long erasedAt = erased.get(userId);
         if (erasedAt != null && (suppressErased || claim.getTimestamp().toEpochMilli() <= erasedAt)) {
             // A link to a suppressed user, or one claimed before the user's erasure and arriving after it.
             context.forward(new Record<>(claim.getAnonymousId(), new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(),
-                    "user " + userId + " was erased", claim.getEvent(), true), record.timestamp()));
+                    "user " + userId + " was erased", claim.getEvent(), true, null, false), record.timestamp()));
             return;
         }
         Bytes link = LinkKey.of(userId, claim.getAnonymousId());
         String refusal = null;
         if (granted.get(link) == null) {
-            if (grantedCount(userId) >= maxIdsPerUser) {
+            if (!claim.getAlias() && grantedCount(userId) >= maxIdsPerUser) {
                 refusal = "user " + userId + " already has " + maxIdsPerUser + " anonymous ids, the most allowed "
                         + "(STITCH_MAX_ANONYMOUS_IDS); anonymous id " + claim.getAnonymousId() + " is not linked";
             } else {
@@ -87,7 +91,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
             }
         }
         context.forward(new Record<>(claim.getAnonymousId(),
-                new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(), refusal, claim.getEvent(), false), record.timestamp()));
+                new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(), refusal, claim.getEvent(), false, null, claim.getAlias()), record.timestamp()));
     }
 
     /**
@@ -95,16 +99,35 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
      * partition, and the user's grants go; the user is remembered as erased.
      */
     private void erase(String userId, LinkClaim claim, long time) {
+        for (Bytes link : grantsOf(userId)) {
+            granted.delete(link);
+            context.forward(new Record<>(LinkKey.id(link), new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(),
+                    null, null, true, null, false), time));
+        }
+        erased.put(userId, claim.getTimestamp().toEpochMilli());
+    }
+
+    /**
+     * The user became a name of another (R8): its anonymous ids are granted to that user instead, and
+     * each is sent to follow on its own partition. A merge is explicit, so it is not held to the limit.
+     */
+    private void moveGrants(String userId, LinkClaim claim, long time) {
+        String into = claim.getMergeInto();
+        for (Bytes link : grantsOf(userId)) {
+            String anonymousId = LinkKey.id(link);
+            granted.delete(link);
+            granted.put(LinkKey.of(into, anonymousId), GRANTED);
+            context.forward(new Record<>(anonymousId, new LinkRequest(into, claim.getMessageId(), claim.getTimestamp(),
+                    null, null, false, userId, false), time));
+        }
+    }
+
+    private List<Bytes> grantsOf(String userId) {
         List<Bytes> links = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> all = granted.prefixScan(LinkKey.prefix(userId), PREFIX_SERIALIZER)) {
             all.forEachRemaining(entry -> links.add(entry.key));
         }
-        for (Bytes link : links) {
-            granted.delete(link);
-            context.forward(new Record<>(LinkKey.anonymousId(link), new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(),
-                    null, null, true), time));
-        }
-        erased.put(userId, claim.getTimestamp().toEpochMilli());
+        return links;
     }
 
     private void forgetErasuresBefore(long cutoff) {

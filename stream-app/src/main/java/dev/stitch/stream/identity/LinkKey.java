@@ -6,17 +6,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A store key for one (user, anonymous id) link: 4-byte length and UTF-8 of the userId, then the
- * anonymous id, so that one user's links form one key range.
+ * A store key for one (user, id) pair (an anonymous id granted to the user, or a name of the user):
+ * 4-byte length and UTF-8 of the userId, then the id, so that one user's pairs form one key range.
  */
 final class LinkKey {
 
     private LinkKey() {
     }
 
-    static Bytes of(String userId, String anonymousId) {
+    static Bytes of(String userId, String id) {
         byte[] user = userId.getBytes(StandardCharsets.UTF_8);
-        byte[] anonymous = anonymousId.getBytes(StandardCharsets.UTF_8);
+        byte[] anonymous = id.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(Integer.BYTES + user.length + anonymous.length)
                 .putInt(user.length).put(user).put(anonymous).array());
     }
@@ -26,7 +26,7 @@ final class LinkKey {
         return Bytes.wrap(ByteBuffer.allocate(Integer.BYTES + user.length).putInt(user.length).put(user).array());
     }
 
-    static String anonymousId(Bytes key) {
+    static String id(Bytes key) {
         ByteBuffer buffer = ByteBuffer.wrap(key.get());
         int userLength = buffer.getInt();
         int offset = Integer.BYTES + userLength;

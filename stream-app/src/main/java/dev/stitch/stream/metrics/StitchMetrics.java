@@ -20,6 +20,7 @@ public final class StitchMetrics {
     private final Sensor duplicates;
     private final Sensor links;
     private final Sensor conflicts;
+    private final Sensor merges;
     private final Sensor refusedLimit;
     private final Sensor idsExpired;
     private final Sensor erasures;
@@ -32,6 +33,7 @@ public final class StitchMetrics {
         duplicates = counter(metrics, thread, "duplicates", "Events dropped because their messageId was already processed.");
         links = counter(metrics, thread, "links", "Anonymous ids linked to a user.");
         conflicts = counter(metrics, thread, "conflicts", "Links refused because the anonymous id belonged to another user.");
+        merges = counter(metrics, thread, "merges", "User ids that became a name of another user (alias, R8), each id of a merged user counted.");
         refusedLimit = counter(metrics, thread, "refused-limit",
                 "Links refused because the user already had the most anonymous ids allowed (STITCH_MAX_ANONYMOUS_IDS).");
         idsExpired = counter(metrics, thread, "ids-expired",
@@ -61,6 +63,10 @@ public final class StitchMetrics {
 
     public void conflict() {
         conflicts.record();
+    }
+
+    public void merged() {
+        merges.record();
     }
 
     public void refusedLimit() {

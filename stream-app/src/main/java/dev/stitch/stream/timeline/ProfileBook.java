@@ -3,6 +3,7 @@ package dev.stitch.stream.timeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.events.SegmentEventParser;
+import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.internal.TraitValue;
@@ -29,8 +30,8 @@ public final class ProfileBook {
     }
 
     /**
-     * The users whose profile a change of an id's mapping concerns, each with the change: the user the
-     * id now maps to gains it, the user it mapped to before loses it.
+     * The users a change of an id's mapping concerns, each with the change: the user the id now maps to
+     * gains it, the user it mapped to before loses it, and a merged user id hands its timeline on (R8).
      */
     public static List<KeyValue<String, IdentityChange>> concerned(IdentityChange change) {
         String now = change.getUserId();
@@ -38,20 +39,26 @@ public final class ProfileBook {
         if (now != null && now.equals(before)) {
             return List.of();
         }
-        List<KeyValue<String, IdentityChange>> users = new ArrayList<>(2);
+        List<KeyValue<String, IdentityChange>> users = new ArrayList<>(3);
         if (now != null) {
             users.add(KeyValue.pair(now, change));
         }
         if (before != null) {
             users.add(KeyValue.pair(before, change));
         }
+        if (change.getKind() == ChangeKind.MERGED && !change.getId().equals(before)) {
+            users.add(KeyValue.pair(change.getId(), change));
+        }
         return users;
     }
 
-    /** Applies a change of an id's mapping to {@code userId}'s list of linked anonymous ids. */
+    /**
+     * Applies a change of an id's mapping to {@code userId}'s lists of linked anonymous ids and, for a
+     * merge, of user ids merged into it.
+     */
     void apply(String userId, IdentityChange change) {
         UserProfile profile = profileOf(userId);
-        List<String> ids = profile.getAnonymousIds();
+        List<String> ids = change.getKind() == ChangeKind.MERGED ? profile.getMergedIds() : profile.getAnonymousIds();
         String id = change.getId();
         boolean changed;
         if (userId.equals(change.getUserId())) {
@@ -62,7 +69,7 @@ public final class ProfileBook {
         if (!changed) {
             return;
         }
-        if (ids.isEmpty() && profile.getTraits().isEmpty()) {
+        if (profile.getAnonymousIds().isEmpty() && profile.getMergedIds().isEmpty() && profile.getTraits().isEmpty()) {
             profiles.delete(userId);
         } else {
             profiles.put(userId, profile);
@@ -97,10 +104,11 @@ public final class ProfileBook {
     private UserProfile profileOf(String userId) {
         UserProfile profile = profiles.get(userId);
         if (profile == null) {
-            return new UserProfile(new HashMap<>(), new ArrayList<>());
+            return new UserProfile(new HashMap<>(), new ArrayList<>(), new ArrayList<>());
         }
         // Plain, growable collections instead of the ones Avro read back.
-        return new UserProfile(new HashMap<>(profile.getTraits()), new ArrayList<>(profile.getAnonymousIds()));
+        return new UserProfile(new HashMap<>(profile.getTraits()), new ArrayList<>(profile.getAnonymousIds()),
+                new ArrayList<>(profile.getMergedIds()));
     }
 
     private static JsonNode traitsOf(SegmentEvent event) {

@@ -103,6 +103,27 @@ final class ReorderBuffer {
         return anyLeft;
     }
 
+    /**
+     * Takes every event of the user out, emitted and waiting (R8: they move to the user it was merged into).
+     *
+     * @return the encoded events, in event-time order
+     */
+    List<byte[]> removeAll(String userId) {
+        Bytes prefix = UserTimeKey.prefix(userId);
+        List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = timelines.prefixScan(prefix, PREFIX_SERIALIZER)) {
+            it.forEachRemaining(entries::add);
+        }
+        List<byte[]> events = new ArrayList<>(entries.size());
+        for (KeyValue<Bytes, byte[]> entry : entries) {
+            timelines.delete(entry.key);
+            waiting.delete(entry.key);
+            events.add(entry.value);
+        }
+        oldestArrivalByUser.remove(userId);
+        return events;
+    }
+
     /** Releases every due event as of {@code now}, user by user. */
     void releaseDue(long now, Release release) {
         long dueUpTo = now - graceMs;

@@ -3,10 +3,13 @@ package dev.stitch.stream.timeline;
 import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.TimelineEvent;
+import dev.stitch.schema.internal.UserState;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.topology.Catalogue;
 import dev.stitch.stream.topology.StitchSerdes;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -19,17 +22,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The timeline stage, keyed by canonical userId: waits a grace period to put each user's events in
- * event-time order, then numbers them and sends them to the user's timeline (R10). It keeps what the
- * query API serves: each user's events by event time (from their arrival on), and the user's profile.
+ * The timeline stage, keyed by userId: waits a grace period to put each user's events in event-time
+ * order, then numbers them and sends them to the user's timeline (R10). It keeps what the query API
+ * serves: each user's events by event time (from their arrival on), and the user's profile. A user id
+ * merged into another (R8) sends its timeline and its later events on to that user.
  */
-public final class TimelineStage implements Processor<String, byte[], String, byte[]> {
+public final class TimelineStage implements Processor<String, byte[], String, TimelineOutput> {
 
     private final StitchSettings settings;
     private final Deserializer<TimelineEvent> eventDeserializer;
     private final Serializer<TimelineEvent> eventSerializer;
     private final Deserializer<IdentityChange> changeDeserializer;
-    private ProcessorContext<String, byte[]> context;
+    private ProcessorContext<String, TimelineOutput> context;
     private ReorderBuffer buffer;
     private TimelineSequencer sequencer;
     private ProfileBook profiles;
@@ -45,7 +49,7 @@ public final class TimelineStage implements Processor<String, byte[], String, by
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
+    public void init(ProcessorContext<String, TimelineOutput> context) {
         this.context = context;
         metrics = StitchMetrics.of(context);
         buffer = new ReorderBuffer(context.getStateStore(Catalogue.REORDER_BUFFER_STORE), context.getStateStore(Catalogue.TIMELINE_STORE),
@@ -61,10 +65,18 @@ public final class TimelineStage implements Processor<String, byte[], String, by
     public void process(Record<String, byte[]> record) {
         String userId = record.key();
         if (IdentityChangeEncoder.isIdentityChange(record.headers())) {
-            onIdentityChange(userId, changeDeserializer.deserialize(settings.topics().identityChanges(), record.value()));
+            onIdentityChange(userId, changeDeserializer.deserialize(settings.topics().identityChanges(), record.value()),
+                    record.timestamp());
             return;
         }
-        if (settings.suppressErasedUsers() && sequencer.isSuppressed(userId)) {
+        UserState user = sequencer.stateOf(userId);
+        if (user != null && user.getMergedInto() != null) {
+            // A name of another user (R8): the event goes on to that user.
+            context.forward(new Record<>(user.getMergedInto(), new TimelineOutput.Moved(record.value()), record.timestamp(),
+                    record.headers()));
+            return;
+        }
+        if (settings.suppressErasedUsers() && user != null && user.getErased()) {
             metrics.suppressed();
             return;
         }
@@ -73,10 +85,17 @@ public final class TimelineStage implements Processor<String, byte[], String, by
                 record.value(), record.timestamp());
     }
 
-    /** A change of an id's mapping that concerns this user: an id joins or leaves its profile, or an erasure (R13). */
-    private void onIdentityChange(String userId, IdentityChange change) {
+    /**
+     * A change of an id's mapping that concerns this user: an id joins or leaves its profile, the user
+     * is merged into another (R8), or an erasure (R13).
+     */
+    private void onIdentityChange(String userId, IdentityChange change, long time) {
         if (change.getKind() == ChangeKind.ERASED && userId.equals(change.getId())) {
             erase(userId, change);
+            return;
+        }
+        if (change.getKind() == ChangeKind.MERGED && userId.equals(change.getId())) {
+            moveTo(change.getUserId(), userId, time);
             return;
         }
         profiles.apply(userId, change);
@@ -97,6 +116,24 @@ public final class TimelineStage implements Processor<String, byte[], String, by
         buffer.forget(userId, erasure.getTimestamp().toEpochMilli(), this::receivedAt);
         sequencer.forget(userId, settings.suppressErasedUsers());
         profiles.forget(userId);
+    }
+
+    /**
+     * The user became a name of {@code into} (R8): its timeline, emitted or waiting, goes there as
+     * stitched history, in event-time order, and so will its later events. Its traits go with its
+     * identify calls; its linked ids follow as their own changes.
+     */
+    private void moveTo(String into, String userId, long time) {
+        String topic = settings.topics().timeline();
+        for (byte[] encoded : buffer.removeAll(userId)) {
+            TimelineEvent event = eventDeserializer.deserialize(topic, encoded);
+            event.setStitched(true);
+            Headers headers = new RecordHeaders();
+            OrderHeaders.write(headers, event.getEvent().getTimestamp().toEpochMilli(), event.getEvent().getMessageId());
+            context.forward(new Record<>(into, new TimelineOutput.Moved(eventSerializer.serialize(topic, event)), time, headers));
+        }
+        profiles.forget(userId);
+        sequencer.mergeInto(userId, into);
     }
 
     private long receivedAt(byte[] encodedEvent) {
@@ -121,7 +158,8 @@ public final class TimelineStage implements Processor<String, byte[], String, by
             if (event.getLate()) {
                 metrics.late();
             }
-            context.forward(new Record<>(userId, eventSerializer.serialize(topic, event), eventsWithArrival.get(i).value));
+            context.forward(new Record<>(userId, new TimelineOutput.Emitted(eventSerializer.serialize(topic, event)),
+                    eventsWithArrival.get(i).value));
         }
     }
 }

@@ -20,6 +20,10 @@ public final class Catalogue {
      * grace periods (a minute by default).
      */
     public static final String ERASED_USERS_STORE = "erased-users";
+    /** Key: a user id that became a name of another user (R8); value: that user's canonical id. */
+    public static final String USER_NAMES_STORE = "user-names";
+    /** Key: {@code LinkKey}(canonical userId, user id that is a name of it); value: empty. Every name of each user. */
+    public static final String NAMES_BY_USER_STORE = "names-by-user";
     /** Window store. Key: messageId; value: the time it was first seen. */
     public static final String DEDUP_STORE = "seen-message-ids";
 
@@ -38,6 +42,8 @@ public final class Catalogue {
     public static final String LINK_CLAIMS = "link-claims";
     /** Repartition: the user partition's answers to link claims, keyed by the anonymous id. */
     public static final String LINK_ANSWERS = "link-answers";
+    /** Repartition, one partition: merges and erasures of users, in one order for the whole user-name graph (R8, R13). */
+    public static final String MERGE_REQUESTS = "merge-requests";
     /** Repartition: events on their way to a user's timeline, keyed by canonical userId. */
     public static final String EVENTS_BY_USER = "events-by-user";
 

@@ -6,6 +6,7 @@ import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.schema.internal.LinkClaim;
 import dev.stitch.schema.internal.LinkRequest;
+import dev.stitch.schema.internal.MergeRequest;
 import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.schema.internal.UserState;
 import dev.stitch.serde.AvroSerde;
@@ -19,6 +20,7 @@ public record StitchSerdes(
         Serde<IdentityChange> identityChange,
         Serde<LinkClaim> linkClaim,
         Serde<LinkRequest> linkRequest,
+        Serde<MergeRequest> mergeRequest,
         Serde<IdentityState> identityState,
         Serde<UserState> userState,
         Serde<UserProfile> userProfile) {
@@ -30,6 +32,7 @@ public record StitchSerdes(
                 new AvroSerde<>(IdentityChange.class, registry),
                 new AvroSerde<>(LinkClaim.class, registry),
                 new AvroSerde<>(LinkRequest.class, registry),
+                new AvroSerde<>(MergeRequest.class, registry),
                 new AvroSerde<>(IdentityState.class, registry),
                 new AvroSerde<>(UserState.class, registry),
                 new AvroSerde<>(UserProfile.class, registry));

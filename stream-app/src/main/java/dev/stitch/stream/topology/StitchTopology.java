@@ -11,9 +11,11 @@ import dev.stitch.stream.identity.IdentityOutput;
 import dev.stitch.stream.identity.IdentityStage;
 import dev.stitch.stream.identity.LinkAnswers;
 import dev.stitch.stream.identity.LinkClaims;
+import dev.stitch.stream.identity.UserMerges;
 import dev.stitch.stream.timeline.IdentityChangeEncoder;
 import dev.stitch.stream.timeline.ProfileBook;
 import dev.stitch.stream.timeline.TimelineEventEncoder;
+import dev.stitch.stream.timeline.TimelineOutput;
 import dev.stitch.stream.timeline.TimelineStage;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -83,11 +85,24 @@ public final class StitchTopology {
                 .process(() -> new IdentityStage(settings), Named.as("identity"), withDedup(IDENTITY_STORES))
                 .split(Named.as("identity-"))
                 .branch((key, value) -> value instanceof IdentityOutput.Claim, Branched.as("claim"))
+                .branch((key, value) -> value instanceof IdentityOutput.Merge, Branched.as("merge"))
                 .defaultBranch(Branched.as("rest"));
 
-        // 4. A link is claimed on the user's partition, which holds the user's count of anonymous ids
+        // 4. Aliases and erasures change the user-name graph on its one partition, in one order (R8, R13);
+        //    what they change goes on as claims and identity changes.
+        Map<String, KStream<String, IdentityOutput>> merged = identified.get("identity-merge")
+                .mapValues(value -> ((IdentityOutput.Merge) value).request(), Named.as("merge-request"))
+                .repartition(Repartitioned.with(Serdes.String(), serdes.mergeRequest()).withName(Catalogue.MERGE_REQUESTS)
+                        .withNumberOfPartitions(1))
+                .process(UserMerges::new, Named.as("merge-users"), Catalogue.USER_NAMES_STORE, Catalogue.NAMES_BY_USER_STORE)
+                .split(Named.as("merges-"))
+                .branch((key, value) -> value instanceof IdentityOutput.Claim, Branched.as("claim"))
+                .defaultBranch(Branched.as("rest"));
+
+        // 5. A link is claimed on the user's partition, which holds the user's count of anonymous ids
         //    (R7), and made on the partition that owns the anonymous id, with the identity stage's stores.
         KStream<String, IdentityOutput> linked = identified.get("identity-claim")
+                .merge(merged.get("merges-claim"), Named.as("claims"))
                 .mapValues(value -> ((IdentityOutput.Claim) value).claim(), Named.as("link-claim"))
                 .repartition(Repartitioned.with(Serdes.String(), serdes.linkClaim()).withName(Catalogue.LINK_CLAIMS))
                 .process(() -> new LinkClaims(settings), Named.as("claim-link"), Catalogue.USER_LINKS_STORE,
@@ -96,13 +111,14 @@ public final class StitchTopology {
                 .process(() -> new LinkAnswers(settings), Named.as("answer-link"), IDENTITY_STORES);
 
         Map<String, KStream<String, IdentityOutput>> outputs = identified.get("identity-rest")
-                .merge(linked, Named.as("identity-outputs"))
+                .merge(linked, Named.as("identity-and-link-outputs"))
+                .merge(merged.get("merges-rest"), Named.as("identity-outputs"))
                 .split(Named.as("output-"))
                 .branch((key, value) -> value instanceof IdentityOutput.ToUser, Branched.as("to-user"))
                 .branch((key, value) -> value instanceof IdentityOutput.Anonymous, Branched.as("anonymous"))
                 .defaultBranch(Branched.as("change"));
 
-        // 5. Activity of unlinked anonymous ids, published at once (R11); every identity change.
+        // 6. Activity of unlinked anonymous ids, published at once (R11); every identity change.
         outputs.get("output-anonymous")
                 .mapValues(value -> ((IdentityOutput.Anonymous) value).event(), Named.as("anonymous-event"))
                 .to(topics.anonymous(), Produced.with(Serdes.String(), serdes.timelineEvent()).withName("anonymous-sink"));
@@ -111,9 +127,10 @@ public final class StitchTopology {
                 .mapValues(value -> value instanceof IdentityOutput.Change change ? change.change() : null, Named.as("identity-change"));
         changes.to(topics.identityChanges(), Produced.with(Serdes.String(), serdes.identityChange()).withName("identity-changes-sink"));
 
-        // 6. Timeline stage, keyed by canonical userId: reorder within the grace period, sequence, emit,
-        //    and keep the timelines and profiles the query API serves. Changes of an id's mapping
-        //    travel with the events to the users they concern, for the profiles' linked ids.
+        // 7. Timeline stage, keyed by userId: reorder within the grace period, sequence, emit, and keep
+        //    the timelines and profiles the query API serves. Changes of an id's mapping travel with the
+        //    events to the users they concern, for the profiles' linked ids. A user merged into another
+        //    sends its timeline and later events there, through the user-moves topic (R8).
         KStream<String, byte[]> profileChanges = changes
                 .flatMap((id, change) -> change == null ? List.<KeyValue<String, IdentityChange>>of() : ProfileBook.concerned(change),
                         Named.as("changes-by-user"))
@@ -125,8 +142,18 @@ public final class StitchTopology {
                         Named.as("encode-user-event"))
                 .merge(profileChanges, Named.as("user-records"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(Catalogue.EVENTS_BY_USER))
+                .merge(builder.stream(topics.userMoves(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("user-moves-source")),
+                        Named.as("user-records-and-moves"))
                 .process(() -> new TimelineStage(settings, serdes), Named.as("timeline"), TIMELINE_STORES)
-                .to(topics.timeline(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("timeline-sink"));
+                .split(Named.as("timeline-"))
+                .branch((key, value) -> value instanceof TimelineOutput.Moved, Branched.withConsumer(moved -> moved
+                        .mapValues(value -> ((TimelineOutput.Moved) value).value(), Named.as("moved-record"))
+                        .to(topics.userMoves(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("user-moves-sink")),
+                        "moved"))
+                .defaultBranch(Branched.withConsumer(emitted -> emitted
+                        .mapValues(value -> ((TimelineOutput.Emitted) value).event(), Named.as("emitted-event"))
+                        .to(topics.timeline(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("timeline-sink")),
+                        "emitted"));
 
         return builder.build();
     }
@@ -147,6 +174,10 @@ public final class StitchTopology {
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.ERASED_USERS_STORE),
                 Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_NAMES_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.NAMES_BY_USER_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(Catalogue.DEDUP_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
                 Serdes.String(), Serdes.Long()));

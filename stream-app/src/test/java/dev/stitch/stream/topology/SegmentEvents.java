@@ -38,6 +38,19 @@ public final class SegmentEvents {
         return event(messageId, "identify", userId, anonymousId, null, time).build();
     }
 
+    /** An alias (R8): {@code previousId} becomes a name of {@code userId}; the anonymous id is optional. */
+    public static SegmentEvent alias(String messageId, String previousId, String userId, String anonymousId, Instant time) {
+        SegmentEvent event = event(messageId, "alias", userId, anonymousId, null, time).setPreviousId(previousId).build();
+        try {
+            ObjectNode json = (ObjectNode) JSON.readTree(event.getJson());
+            json.put("previousId", previousId);
+            event.setJson(json.toString());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(previousId, e);
+        }
+        return event;
+    }
+
     /** An identify with traits, given as a JSON object. */
     public static SegmentEvent identifyWithTraits(String messageId, String userId, String anonymousId, String traits, Instant time) {
         SegmentEvent event = identify(messageId, userId, anonymousId, time);
