@@ -193,10 +193,10 @@ class UserMergeTest {
     void mergesRacedFromTwoPartitionsConvergeOnOneUser() {
         try (var stitch = new StitchDriver()) {
             // Four users, aliased to each other in a ring from four browsers (four partitions), all at once.
-            stitch.send(track("a1", "user-a", null, "Opened", at(1)))
-                    .send(track("b1", "user-b", null, "Opened", at(2)))
-                    .send(track("c1", "user-c", null, "Opened", at(3)))
-                    .send(track("d1", "user-d", null, "Opened", at(4)))
+            stitch.send(track("a1", "user-a", null, "Opened", at(7)))
+                    .send(track("b1", "user-b", null, "Opened", at(8)))
+                    .send(track("c1", "user-c", null, "Opened", at(9)))
+                    .send(track("d1", "user-d", null, "Opened", at(9)))
                     .send(alias("x1", "user-a", "user-b", "tab-1", at(10)))
                     .send(alias("x2", "user-c", "user-d", "tab-2", at(10)))
                     .send(alias("x3", "user-d", "user-a", "tab-3", at(11)))
