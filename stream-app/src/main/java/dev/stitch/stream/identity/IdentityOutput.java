@@ -8,7 +8,7 @@ import dev.stitch.schema.internal.MergeRequest;
 /** What the identity stage sends on, each kind to its own topic. */
 public sealed interface IdentityOutput
         permits IdentityOutput.ToUser, IdentityOutput.Anonymous, IdentityOutput.Change, IdentityOutput.Tombstone, IdentityOutput.Claim,
-        IdentityOutput.Merge {
+        IdentityOutput.Alias, IdentityOutput.Merge {
 
     /** An event for a user's timeline; keyed by canonical userId. */
     record ToUser(TimelineEvent event) implements IdentityOutput {
@@ -28,6 +28,10 @@ public sealed interface IdentityOutput
 
     /** Asks the user's partition to let an anonymous id link to the user (R7); keyed by the userId. */
     record Claim(LinkClaim claim) implements IdentityOutput {
+    }
+
+    /** An alias whose previousId is checked on that id's own partition: an anonymous id is linked, a user id merged (R8); keyed by the previousId. */
+    record Alias(MergeRequest request) implements IdentityOutput {
     }
 
     /** Asks the one partition that owns the user-name graph to merge or erase a user (R8, R13); any key. */

@@ -74,7 +74,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
             return;
         }
         if (userId != null) {
-            requestMerge(userId, event, out);
+            requestAlias(userId, event, ids, out);
             String anonymousId = ids.anonymousId();
             if (anonymousId != null && !isLinkedTo(anonymousId, userId)) {
                 // The event waits for the answer, so that the history the link stitches reaches the user first (R2).
@@ -126,14 +126,19 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         out.send(userId, new IdentityOutput.Merge(new MergeRequest(userId, null, event.getMessageId(), event.getReceivedAt())));
     }
 
-    /** An alias makes its previousId a name of its userId (R8), in the one place that owns the user-name graph. */
-    private void requestMerge(String userId, SegmentEvent event, IdentityLinker.Output out) {
+    /**
+     * An alias makes its previousId another name of its userId (R8). Whether that is an anonymous id
+     * (linked) or a user id (merged) is known on the previousId's own partition. A previousId the event
+     * also carries as its anonymous id is linked like any other (R1).
+     */
+    private void requestAlias(String userId, SegmentEvent event, EventIds ids, IdentityLinker.Output out) {
         if (!SegmentEventParser.ALIAS.equals(event.getType())) {
             return;
         }
         String previousId = settings.junkIds().usableOrNull(event.getPreviousId());
-        if (previousId != null && !previousId.equals(userId)) {
-            out.send(previousId, new IdentityOutput.Merge(new MergeRequest(previousId, userId, event.getMessageId(), event.getReceivedAt())));
+        if (previousId != null && !previousId.equals(userId) && !previousId.equals(ids.anonymousId())
+                && !previousId.equals(ids.secondaryAnonymousId())) {
+            out.send(previousId, new IdentityOutput.Alias(new MergeRequest(previousId, userId, event.getMessageId(), event.getReceivedAt())));
         }
     }
 

@@ -25,9 +25,9 @@ import java.util.List;
  *
  * <p>A merge of P into U makes P's canonical user and all its names names of U's canonical user; each
  * gets a MERGED change, which also moves its timeline (the timeline stage) and its anonymous ids (the
- * user's partition, {@link LinkClaims}). When P was seen as an anonymous id, it is linked to U too, with
- * its buffered history, so events that carry it as their anonymousId land on U. An alias between two names of one user changes
- * nothing. An erasure erases the user with every name it has (R13).
+ * user's partition, {@link LinkClaims}). An alias between two names of one user changes nothing. An
+ * erasure erases the user with every name it has (R13). Aliases of anonymous ids never come here:
+ * {@link AliasCheck} links those.
  */
 public final class UserMerges implements Processor<String, MergeRequest, String, IdentityOutput> {
 
@@ -65,10 +65,6 @@ public final class UserMerges implements Processor<String, MergeRequest, String,
             merge(name, from, into, request, out);
         }
         merge(from, from, into, request, out);
-        if (from.equals(request.getId())) {
-            out.send(into, new IdentityOutput.Claim(new LinkClaim(request.getId(), request.getMessageId(), request.getTimestamp(),
-                    null, false, null, true)));
-        }
     }
 
     /** {@code name}, until now a name of {@code from}, becomes a name of {@code into}, with its timeline and anonymous ids. */

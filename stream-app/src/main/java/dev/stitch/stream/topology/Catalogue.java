@@ -42,6 +42,8 @@ public final class Catalogue {
     public static final String LINK_CLAIMS = "link-claims";
     /** Repartition: the user partition's answers to link claims, keyed by the anonymous id. */
     public static final String LINK_ANSWERS = "link-answers";
+    /** Repartition: aliases, keyed by their previousId, to learn whether it is an anonymous id or a user id (R8). */
+    public static final String ALIAS_CHECKS = "alias-checks";
     /** Repartition, one partition: merges and erasures of users, in one order for the whole user-name graph (R8, R13). */
     public static final String MERGE_REQUESTS = "merge-requests";
     /** Repartition: events on their way to a user's timeline, keyed by canonical userId. */

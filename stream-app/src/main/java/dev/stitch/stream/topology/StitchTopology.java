@@ -5,6 +5,7 @@ import dev.stitch.events.JunkIds;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.config.TopicNames;
+import dev.stitch.stream.identity.AliasCheck;
 import dev.stitch.stream.identity.Decoded;
 import dev.stitch.stream.identity.EventDecoder;
 import dev.stitch.stream.identity.IdentityOutput;
@@ -85,12 +86,22 @@ public final class StitchTopology {
                 .process(() -> new IdentityStage(settings), Named.as("identity"), withDedup(IDENTITY_STORES))
                 .split(Named.as("identity-"))
                 .branch((key, value) -> value instanceof IdentityOutput.Claim, Branched.as("claim"))
+                .branch((key, value) -> value instanceof IdentityOutput.Alias, Branched.as("alias"))
                 .branch((key, value) -> value instanceof IdentityOutput.Merge, Branched.as("merge"))
                 .defaultBranch(Branched.as("rest"));
 
-        // 4. Aliases and erasures change the user-name graph on its one partition, in one order (R8, R13);
-        //    what they change goes on as claims and identity changes.
+        // 4. An alias's previousId is looked up where it lives: an anonymous id is claimed like any link,
+        //    a user id is merged. Merges and erasures change the user-name graph on its one partition, in
+        //    one order (R8, R13); what they change goes on as claims and identity changes.
+        Map<String, KStream<String, IdentityOutput>> aliases = identified.get("identity-alias")
+                .mapValues(value -> ((IdentityOutput.Alias) value).request(), Named.as("alias-request"))
+                .repartition(Repartitioned.with(Serdes.String(), serdes.mergeRequest()).withName(Catalogue.ALIAS_CHECKS))
+                .process(AliasCheck::new, Named.as("check-alias"), Catalogue.IDENTITIES_STORE)
+                .split(Named.as("alias-"))
+                .branch((key, value) -> value instanceof IdentityOutput.Claim, Branched.as("claim"))
+                .defaultBranch(Branched.as("merge"));
         Map<String, KStream<String, IdentityOutput>> merged = identified.get("identity-merge")
+                .merge(aliases.get("alias-merge"), Named.as("merges"))
                 .mapValues(value -> ((IdentityOutput.Merge) value).request(), Named.as("merge-request"))
                 .repartition(Repartitioned.with(Serdes.String(), serdes.mergeRequest()).withName(Catalogue.MERGE_REQUESTS)
                         .withNumberOfPartitions(1))
@@ -102,6 +113,7 @@ public final class StitchTopology {
         // 5. A link is claimed on the user's partition, which holds the user's count of anonymous ids
         //    (R7), and made on the partition that owns the anonymous id, with the identity stage's stores.
         KStream<String, IdentityOutput> linked = identified.get("identity-claim")
+                .merge(aliases.get("alias-claim"), Named.as("claims-and-aliases"))
                 .merge(merged.get("merges-claim"), Named.as("claims"))
                 .mapValues(value -> ((IdentityOutput.Claim) value).claim(), Named.as("link-claim"))
                 .repartition(Repartitioned.with(Serdes.String(), serdes.linkClaim()).withName(Catalogue.LINK_CLAIMS))

@@ -25,9 +25,10 @@ import static dev.stitch.stream.topology.SegmentEvents.track;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * R8: {@code alias(previousId=P, userId=U)} makes P a name of U. P's timeline is emitted on U's as
- * stitched history, continuing U's sequence; later events that carry P land on U; chains resolve to
- * one canonical user, and a cycle or a repeated alias changes nothing.
+ * R8: {@code alias(previousId=P, userId=U)} makes P a name of U. A user id P is merged: its timeline
+ * is emitted on U's as stitched history, continuing U's sequence, and later events that carry P land
+ * on U; chains resolve to one canonical user, and a cycle or a repeated alias changes nothing. An
+ * anonymous id P is linked to U, with its history (R1, R2).
  */
 class UserMergeTest {
 
@@ -82,9 +83,8 @@ class UserMergeTest {
 
             stitch.send(alias("a1", "pixel-a", "user-u", null, at(10))).settle();
 
-            assertThat(stitch.changes()).containsExactly(
-                    new Change("pixel-a", ChangeKind.MERGED, "user-u", "pixel-a", "a1"),
-                    new Change("pixel-a", ChangeKind.LINKED, "user-u", null, "a1"));
+            assertThat(stitch.changes()).as("an anonymous id is linked, not merged: it is no user's name")
+                    .containsExactly(new Change("pixel-a", ChangeKind.LINKED, "user-u", null, "a1"));
             assertThat(stitch.timeline()).containsExactly(
                     new Emitted("user-u", "v1", 2L, true, true),
                     new Emitted("user-u", "v2", 3L, true, true),
@@ -96,6 +96,8 @@ class UserMergeTest {
             assertThat(stitch.anonymous()).containsExactly("pixel-a v1", "pixel-a v2");
             KeyValueStore<String, UserProfile> profiles = stitch.store(Catalogue.PROFILE_STORE);
             assertThat(profiles.get("user-u").getAnonymousIds()).containsExactly("phone-b", "pixel-a");
+            assertThat(stitch.store(Catalogue.USER_NAMES_STORE).get("pixel-a")).isNull();
+            assertThat(stitch.metric("merges")).isZero();
         }
     }
 
