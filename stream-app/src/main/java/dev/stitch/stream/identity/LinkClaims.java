@@ -23,7 +23,8 @@ import java.util.List;
  * partitions at once cannot pass the limit. Answers on the anonymous id's partition: granted, or refused.
  *
  * <p>The count is of anonymous ids ever granted to the user; an id that later moved to another user
- * (a shared device, R6) still counts, which errs on the side of the limit.
+ * (a shared device, R6) still counts, which errs on the side of the limit. It is kept per user id: a
+ * user merged from several user ids (R8) holds the grants of each where they were made.
  */
 public final class LinkClaims implements Processor<String, LinkClaim, String, LinkRequest> {
 
@@ -43,6 +44,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
     private ProcessorContext<String, LinkRequest> context;
     private KeyValueStore<Bytes, byte[]> granted;
     private KeyValueStore<String, Long> erased;
+    private KeyValueStore<String, String> mergedInto;
 
     public LinkClaims(StitchSettings settings) {
         this.maxIdsPerUser = settings.maxAnonymousIdsPerUser();
@@ -55,6 +57,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
         this.context = context;
         granted = context.getStateStore(Catalogue.USER_LINKS_STORE);
         erased = context.getStateStore(Catalogue.ERASED_USERS_STORE);
+        mergedInto = context.getStateStore(Catalogue.MERGED_USERS_STORE);
         if (!suppressErased) {
             Duration sweepInterval = Duration.ofMillis(Math.max(1_000, erasureMemory.toMillis() / 6));
             context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, now -> forgetErasuresBefore(now - erasureMemory.toMillis()));
@@ -70,7 +73,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
             return;
         }
         if (claim.getMergeInto() != null) {
-            moveGrants(userId, claim, record.timestamp());
+            follow(userId, claim, record.timestamp());
             return;
         }
         Long erasedAt = erased.get(userId);
@@ -90,8 +93,9 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
                 granted.put(link, GRANTED);
             }
         }
-        context.forward(new Record<>(claim.getAnonymousId(),
-                new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(), refusal, claim.getEvent(), false, null, claim.getAlias()), record.timestamp()));
+        // A user id merged into another (R8) links its anonymous ids to that user.
+        context.forward(new Record<>(claim.getAnonymousId(), new LinkRequest(canonical(userId), claim.getMessageId(),
+                claim.getTimestamp(), refusal, claim.getEvent(), false, null, claim.getAlias()), record.timestamp()));
     }
 
     /**
@@ -99,27 +103,35 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
      * partition, and the user's grants go; the user is remembered as erased.
      */
     private void erase(String userId, LinkClaim claim, long time) {
+        String canonical = canonical(userId);
         for (Bytes link : grantsOf(userId)) {
             granted.delete(link);
-            context.forward(new Record<>(LinkKey.id(link), new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(),
+            context.forward(new Record<>(LinkKey.id(link), new LinkRequest(canonical, claim.getMessageId(), claim.getTimestamp(),
                     null, null, true, null, false), time));
         }
+        mergedInto.delete(userId);
         erased.put(userId, claim.getTimestamp().toEpochMilli());
     }
 
     /**
-     * The user became a name of another (R8): its anonymous ids are granted to that user instead, and
-     * each is sent to follow on its own partition. A merge is explicit, so it is not held to the limit.
+     * The user became a name of another (R8): each anonymous id granted to it is sent to follow, on its
+     * own partition, from the user it was linked to until now; later claims link to the new one. The
+     * grants stay here, so an erasure of any name finds them.
      */
-    private void moveGrants(String userId, LinkClaim claim, long time) {
+    private void follow(String userId, LinkClaim claim, long time) {
+        String from = canonical(userId);
         String into = claim.getMergeInto();
+        mergedInto.put(userId, into);
         for (Bytes link : grantsOf(userId)) {
-            String anonymousId = LinkKey.id(link);
-            granted.delete(link);
-            granted.put(LinkKey.of(into, anonymousId), GRANTED);
-            context.forward(new Record<>(anonymousId, new LinkRequest(into, claim.getMessageId(), claim.getTimestamp(),
-                    null, null, false, userId, false), time));
+            context.forward(new Record<>(LinkKey.id(link), new LinkRequest(into, claim.getMessageId(), claim.getTimestamp(),
+                    null, null, false, from, false), time));
         }
+    }
+
+    /** The user this user id is a name of (R8), else itself. */
+    private String canonical(String userId) {
+        String into = mergedInto.get(userId);
+        return into == null ? userId : into;
     }
 
     private List<Bytes> grantsOf(String userId) {

@@ -24,6 +24,11 @@ public final class Catalogue {
     public static final String USER_NAMES_STORE = "user-names";
     /** Key: {@code LinkKey}(canonical userId, user id that is a name of it); value: empty. Every name of each user. */
     public static final String NAMES_BY_USER_STORE = "names-by-user";
+    /**
+     * Key: a user id that became a name of another user (R8), on the partition of its claims; value: the
+     * user it is a name of now. Its anonymous ids link to that user.
+     */
+    public static final String MERGED_USERS_STORE = "merged-users";
     /** Window store. Key: messageId; value: the time it was first seen. */
     public static final String DEDUP_STORE = "seen-message-ids";
 

@@ -118,7 +118,7 @@ public final class StitchTopology {
                 .mapValues(value -> ((IdentityOutput.Claim) value).claim(), Named.as("link-claim"))
                 .repartition(Repartitioned.with(Serdes.String(), serdes.linkClaim()).withName(Catalogue.LINK_CLAIMS))
                 .process(() -> new LinkClaims(settings), Named.as("claim-link"), Catalogue.USER_LINKS_STORE,
-                        Catalogue.ERASED_USERS_STORE)
+                        Catalogue.ERASED_USERS_STORE, Catalogue.MERGED_USERS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), serdes.linkRequest()).withName(Catalogue.LINK_ANSWERS))
                 .process(() -> new LinkAnswers(settings), Named.as("answer-link"), IDENTITY_STORES);
 
@@ -186,6 +186,8 @@ public final class StitchTopology {
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.ERASED_USERS_STORE),
                 Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.MERGED_USERS_STORE),
+                Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_NAMES_STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.NAMES_BY_USER_STORE),

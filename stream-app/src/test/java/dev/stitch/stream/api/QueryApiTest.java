@@ -70,6 +70,35 @@ class QueryApiTest {
     }
 
     @Test
+    void aUserIdMergedIntoAnotherIsAnsweredForItsCanonicalUserSayingSo() throws Exception {
+        stitch.send(SegmentEvents.track("p1", "user-p", null, "Signed up", at(1)))
+                .send(SegmentEvents.track("u1", "user-u", null, "Opened", at(2)))
+                .send(SegmentEvents.alias("a1", "user-p", "user-u", null, at(3)))
+                .send(SegmentEvents.alias("a2", "user-u", "user-w", null, at(4)))
+                .settle();
+        api.serve(new DriverStateAccess(stitch));
+
+        for (String merged : new String[]{"user-p", "user-u"}) {
+            Answer timeline = get("/v1/users/" + merged + "/timeline?limit=2", TOKEN);
+            assertThat(timeline.status).as(merged).isEqualTo(200);
+            assertThat(timeline.json.get("userId").asText()).isEqualTo("user-w");
+            assertThat(timeline.json.get("mergedFrom").asText()).isEqualTo(merged);
+            assertThat(timeline.json.get("events")).extracting(event -> event.get("messageId").asText()).containsExactly("p1", "u1");
+            assertThat(timeline.json.has("next")).isTrue();
+
+            Answer profile = get("/v1/users/" + merged, TOKEN);
+            assertThat(profile.status).as(merged).isEqualTo(200);
+            assertThat(profile.json.get("userId").asText()).isEqualTo("user-w");
+            assertThat(profile.json.get("mergedFrom").asText()).isEqualTo(merged);
+            assertThat(profile.json.get("eventCount").asLong()).isEqualTo(4);
+            assertThat(profile.json.get("mergedIds")).extracting(JsonNode::asText).containsExactlyInAnyOrder("user-p", "user-u");
+        }
+        Answer canonical = get("/v1/users/user-w", TOKEN);
+        assertThat(canonical.json.get("userId").asText()).isEqualTo("user-w");
+        assertThat(canonical.json.has("mergedFrom")).isFalse();
+    }
+
+    @Test
     void idsWithSlashesAndSpacesAreLookedUpDecoded() throws Exception {
         stitch.send(serverIdentify("i1", "user/with space", "pixel-1", at(1))).settle();
         api.serve(new DriverStateAccess(stitch));

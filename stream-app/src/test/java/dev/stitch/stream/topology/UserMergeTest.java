@@ -205,16 +205,17 @@ class UserMergeTest {
                     .send(alias("x4", "user-b", "user-c", "tab-4", at(11)))
                     .settle();
 
-            assertThat(stitch.changes()).containsExactly(
+            assertThat(stitch.changes()).as("an anonymous id claimed for a merged user id links to the user it is a name of")
+                    .containsExactly(
                     new Change("user-a", ChangeKind.MERGED, "user-b", "user-a", "x1"),
                     new Change("tab-1", ChangeKind.LINKED, "user-b", null, "x1"),
                     new Change("user-c", ChangeKind.MERGED, "user-d", "user-c", "x2"),
                     new Change("tab-2", ChangeKind.LINKED, "user-d", null, "x2"),
                     new Change("user-c", ChangeKind.MERGED, "user-b", "user-d", "x3"),
                     new Change("user-d", ChangeKind.MERGED, "user-b", "user-d", "x3"),
-                    new Change("tab-3", ChangeKind.LINKED, "user-a", null, "x3"),
+                    new Change("tab-3", ChangeKind.LINKED, "user-b", null, "x3"),
                     new Change("tab-2", ChangeKind.LINKED, "user-b", "user-d", "x3"),
-                    new Change("tab-4", ChangeKind.LINKED, "user-c", null, "x4"));
+                    new Change("tab-4", ChangeKind.LINKED, "user-b", null, "x4"));
             List<Emitted> timeline = stitch.timeline();
             assertThat(timeline).extracting(Emitted::userId).containsOnly("user-b");
             assertThat(timeline).extracting(Emitted::messageId)

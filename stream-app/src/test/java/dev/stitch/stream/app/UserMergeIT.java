@@ -1,0 +1,241 @@
+package dev.stitch.stream.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stitch.events.SegmentEventParser;
+import dev.stitch.embedded.EmbeddedKafkaBroker;
+import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.TimelineEvent;
+import dev.stitch.serde.AvroSerde;
+import dev.stitch.serde.InMemorySchemaRegistry;
+import dev.stitch.serde.RegistryHttpServer;
+import dev.stitch.stream.config.AppConfig;
+import dev.stitch.stream.config.TopicNames;
+import dev.stitch.stream.topology.SegmentEvents;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static dev.stitch.stream.topology.SegmentEvents.alias;
+import static dev.stitch.stream.topology.SegmentEvents.at;
+import static dev.stitch.stream.topology.SegmentEvents.identify;
+import static dev.stitch.stream.topology.SegmentEvents.track;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * R8 on a real broker, four partitions, two instances: groups of three users aliased to each other in
+ * a ring (a chain closed by a cycle), every alias of every group written at once from different
+ * browsers, so the merges are made by different tasks on both instances at the same time. Each group
+ * ends on one canonical user: every name and every anonymous id answers for it, its timeline holds
+ * each event of the group once, and a read_committed reader finds them there once, in sequence.
+ */
+class UserMergeIT {
+
+    private static final String TOKEN = "it-api-token";
+    private static final int GROUPS = 12;
+    private static final int NAMES = 3;
+    /** Per name an identify and a track, and one alias per name. */
+    private static final int EVENTS_PER_GROUP = NAMES * 3;
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private EmbeddedKafkaBroker broker;
+    private RegistryHttpServer registryServer;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    @BeforeEach
+    void startKafka() {
+        broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, 4);
+        registryServer = RegistryHttpServer.start(registry, "localhost", 0);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+        registryServer.close();
+        broker.close();
+    }
+
+    @Test
+    void aliasesRacedFromManyPartitionsEndOnOneCanonicalUserPerGroup() throws Exception {
+        StitchApplication first = keep(StitchApplication.start(config("first"), registry, broker.bootstrapServers()));
+        StitchApplication second = keep(StitchApplication.start(config("second"), registry, broker.bootstrapServers()));
+        assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        assertThat(second.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        String raw = TopicNames.defaults().raw();
+
+        List<SegmentEvent> people = new ArrayList<>();
+        List<SegmentEvent> aliases = new ArrayList<>();
+        for (int group = 0; group < GROUPS; group++) {
+            for (int name = 0; name < NAMES; name++) {
+                String user = name(group, name);
+                people.add(identify("i-" + user, user, "pixel-" + user, at(group * 10 + name)));
+                people.add(track("t-" + user, user, null, "Clicked", at(group * 10 + name + 1)));
+                aliases.add(alias("a-" + user, user, name(group, (name + 1) % NAMES), "tab-" + user, at(group * 10 + 5)));
+            }
+        }
+        TestClients.produce(broker.bootstrapServers(), registry, raw, people);
+        Collections.shuffle(aliases, new Random(7));
+        TestClients.produce(broker.bootstrapServers(), registry, raw, aliases);
+
+        Set<String> servedBy = new HashSet<>();
+        Map<String, String> canonicalByGroup = new java.util.HashMap<>();
+        for (int group = 0; group < GROUPS; group++) {
+            String canonical = awaitOneCanonical(first, group);
+            String prefix = group(group);
+            canonicalByGroup.put(prefix, canonical);
+            for (StitchApplication asked : List.of(first, second)) {
+                for (int name = 0; name < NAMES; name++) {
+                    String user = name(group, name);
+                    Answer timeline = get(asked, "/v1/users/" + user + "/timeline");
+                    servedBy.add(timeline.servedBy());
+                    assertThat(timeline.json().get("userId").asText()).as(user).isEqualTo(canonical);
+                    assertThat(timeline.json().path("mergedFrom").asText(null)).isEqualTo(user.equals(canonical) ? null : user);
+                    assertThat(messageIds(timeline.json())).as("every event of the group once")
+                            .hasSize(EVENTS_PER_GROUP).doesNotHaveDuplicates().allMatch(id -> id.contains(prefix));
+                    Answer pixel = awaitPixel(asked, "pixel-" + user, canonical);
+                    assertThat(pixel.json().get("userId").asText()).isEqualTo(canonical);
+                }
+                Answer profile = awaitProfileCount(asked, canonical);
+                assertThat(profile.json().get("mergedIds")).as(profile.json().toString()).extracting(JsonNode::asText)
+                        .as("the other two names").hasSize(NAMES - 1).doesNotContain(canonical);
+            }
+        }
+        assertThat(servedBy).as("both instances own some of the canonical users").hasSize(2);
+
+        List<ConsumerRecord<String, TimelineEvent>> timeline = TestClients.readUntil(broker.bootstrapServers(),
+                TopicNames.defaults().timeline(), new StringDeserializer(),
+                new AvroSerde<>(TimelineEvent.class, registry).deserializer(),
+                read -> canonicalByGroup.values().stream().allMatch(user -> eventsOf(read, user).size() >= EVENTS_PER_GROUP),
+                Duration.ofSeconds(60));
+        for (var entry : canonicalByGroup.entrySet()) {
+            List<TimelineEvent> events = eventsOf(timeline, entry.getValue());
+            assertThat(events).extracting(event -> event.getEvent().getMessageId()).as(entry.getValue())
+                    .hasSize(EVENTS_PER_GROUP).doesNotHaveDuplicates().allMatch(id -> id.contains(entry.getKey()));
+            assertThat(events).extracting(TimelineEvent::getSequence)
+                    .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        }
+    }
+
+    private static String group(int group) {
+        return "g" + group + "-";
+    }
+
+    private static String name(int group, int name) {
+        return "user-" + group(group) + name;
+    }
+
+    private static List<TimelineEvent> eventsOf(List<ConsumerRecord<String, TimelineEvent>> read, String user) {
+        return read.stream().filter(record -> record.key().equals(user)).map(ConsumerRecord::value).toList();
+    }
+
+    /** Asks until the group's three names answer for one user with all the group's events. */
+    private String awaitOneCanonical(StitchApplication app, int group) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Set<String> canonical = new HashSet<>();
+            boolean complete = true;
+            for (int name = 0; name < NAMES; name++) {
+                Answer answer = get(app, "/v1/users/" + name(group, name) + "/timeline");
+                if (answer.status() != 200) {
+                    complete = false;
+                    continue;
+                }
+                canonical.add(answer.json().get("userId").asText());
+                complete &= answer.json().get("events").size() == EVENTS_PER_GROUP;
+            }
+            if (complete && canonical.size() == 1) {
+                return canonical.iterator().next();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("group " + group + " answers for " + canonical + ", complete: " + complete);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Asks until the profile counts every event of the group: they are counted once they leave the reorder buffer. */
+    private Answer awaitProfileCount(StitchApplication app, String userId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Answer answer = get(app, "/v1/users/" + userId);
+        while ((answer.status() != 200 || answer.json().get("eventCount").asLong() < EVENTS_PER_GROUP) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            answer = get(app, "/v1/users/" + userId);
+        }
+        return answer;
+    }
+
+    /** Asks until the anonymous id follows its user into the canonical one. */
+    private Answer awaitPixel(StitchApplication app, String pixel, String canonical) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Answer answer = get(app, "/v1/anonymous/" + pixel);
+        while (!canonical.equals(answer.json().path("userId").asText()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            answer = get(app, "/v1/anonymous/" + pixel);
+        }
+        return answer;
+    }
+
+    private record Answer(int status, JsonNode json, String servedBy) {
+    }
+
+    /** A GET, asked again while the instances are still sharing out the partitions (503). */
+    private Answer get(StitchApplication app, String path) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + app.apiPort() + path))
+                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 503 || System.nanoTime() > deadline) {
+                return new Answer(response.statusCode(), SegmentEventParser.JSON.readTree(response.body()),
+                        response.headers().firstValue("X-Stitch-Served-By").orElse(null));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static List<String> messageIds(JsonNode timeline) {
+        List<String> ids = new ArrayList<>();
+        timeline.get("events").forEach(event -> ids.add(event.get("messageId").asText()));
+        return ids;
+    }
+
+    private AppConfig config(String name) {
+        return AppConfig.fromEnvironment(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", registryServer.url(),
+                "STITCH_DATA_DIR", dir.resolve(name).toString(),
+                "STITCH_APPLICATION_ID", "user-merge-it",
+                "STITCH_PARTITIONS", "4",
+                "STITCH_REORDER_GRACE", "300ms",
+                "STITCH_FLUSH_INTERVAL", "100ms",
+                "STITCH_API_PORT", "0",
+                "STITCH_API_TOKEN", TOKEN,
+                "STITCH_API_ADVERTISED_HOST", "localhost"));
+    }
+
+    private <T extends AutoCloseable> T keep(T part) {
+        running.add(part);
+        return part;
+    }
+}
