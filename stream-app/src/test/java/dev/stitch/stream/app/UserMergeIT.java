@@ -43,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a ring (a chain closed by a cycle), every alias of every group written at once from different
  * browsers, so the merges are made by different tasks on both instances at the same time. Each group
  * ends on one canonical user: every name and every anonymous id answers for it, its timeline holds
- * each event of the group once, and a read_committed reader finds them there once, in sequence.
+ * each event of the group once, and a read_committed reader finds them there once, in sequence. An
+ * erasure through any one name then leaves none of the group's ids known.
  */
 class UserMergeIT {
 
@@ -136,6 +137,38 @@ class UserMergeIT {
             assertThat(events).extracting(TimelineEvent::getSequence)
                     .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
         }
+
+        // Erasing a group through any of its names erases every name and every anonymous id (R13).
+        int erasedGroups = 3;
+        for (int group = 0; group < erasedGroups; group++) {
+            HttpResponse<String> erased = http.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + second.apiPort() + "/v1/users/" + name(group, group % NAMES)))
+                    .header("Authorization", "Bearer " + TOKEN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(erased.statusCode()).as(erased.body()).isEqualTo(202);
+        }
+        for (int group = 0; group < GROUPS; group++) {
+            for (int name = 0; name < NAMES; name++) {
+                String user = name(group, name);
+                if (group < erasedGroups) {
+                    awaitNotFound(first, "/v1/users/" + user);
+                    awaitNotFound(first, "/v1/users/" + user + "/timeline");
+                    awaitNotFound(first, "/v1/anonymous/pixel-" + user);
+                    awaitNotFound(first, "/v1/anonymous/tab-" + user);
+                } else {
+                    assertThat(get(second, "/v1/users/" + user).status()).as(user).isEqualTo(200);
+                }
+            }
+        }
+    }
+
+    private void awaitNotFound(StitchApplication app, String path) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Answer answer = get(app, path);
+        while (answer.status() != 404 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            answer = get(app, path);
+        }
+        assertThat(answer.status()).as(path + " after the erasure: " + answer.json()).isEqualTo(404);
     }
 
     private static String group(int group) {
