@@ -113,7 +113,8 @@ class ComposeFileTest {
         Map<String, String> streamEnv = serviceEnvironment(services, Program.STREAM);
         TopicNames topics = Program.streamConfig(streamEnv).settings().topics();
         assertThat(created).as("topics the topics service creates").containsExactlyInAnyOrder(
-                topics.raw(), topics.timeline(), topics.anonymous(), topics.identityChanges(), topics.deadLetters());
+                topics.raw(), topics.timeline(), topics.anonymous(), topics.identityChanges(), topics.deadLetters(),
+                topics.userMoves());
         BridgeConfig bridge = Program.bridgeConfig(serviceEnvironment(services, Program.BRIDGE));
         assertThat(bridge.rawTopic()).as("the topic the bridge produces to is the one the application reads").isEqualTo(topics.raw());
     }
