@@ -32,10 +32,23 @@ public record StitchSettings(
         int maxAnonymousIdsPerUser,
         boolean suppressErasedUsers) {
 
+    /**
+     * How long an erased user is remembered without suppression (R13), in reorder-grace periods (a
+     * minute by default): far longer than what was on its way to the user at the request takes to
+     * arrive (a link claim, a merged user's moved events: a few repartition hops), short enough not to
+     * keep the user's id for long.
+     */
+    private static final int ERASURE_MEMORY_IN_GRACE_PERIODS = 12;
+
     public static StitchSettings defaults() {
         return new StitchSettings(TopicNames.defaults(), JunkIds.defaults(), ConflictPolicy.LATEST_WINS,
                 Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(24), Duration.ofDays(30),
                 1000, Duration.ofHours(1), 1000, false);
+    }
+
+    /** How long an erased user's id is kept to recognise what was on its way to it at the request (R13). */
+    public Duration erasureMemory() {
+        return reorderGrace.multipliedBy(ERASURE_MEMORY_IN_GRACE_PERIODS);
     }
 
     public StitchSettings withTopics(TopicNames value) {

@@ -4,9 +4,9 @@ import dev.stitch.schema.internal.LinkClaim;
 import dev.stitch.schema.internal.LinkRequest;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.topology.ErasureMemory;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -31,36 +31,28 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
     private static final byte[] GRANTED = new byte[0];
 
-    /**
-     * How long an erased user is remembered without suppression, in reorder-grace periods (a minute by
-     * default): far longer than a link claimed before the request takes to arrive (two repartition
-     * hops), short enough not to keep the user's id for long.
-     */
-    private static final int ERASURE_MEMORY_IN_GRACE_PERIODS = 12;
-
     private final int maxIdsPerUser;
     private final boolean suppressErased;
     private final Duration erasureMemory;
     private ProcessorContext<String, LinkRequest> context;
     private KeyValueStore<Bytes, byte[]> granted;
-    private KeyValueStore<String, Long> erased;
+    private ErasureMemory erased;
     private KeyValueStore<String, String> mergedInto;
 
     public LinkClaims(StitchSettings settings) {
         this.maxIdsPerUser = settings.maxAnonymousIdsPerUser();
         this.suppressErased = settings.suppressErasedUsers();
-        this.erasureMemory = settings.reorderGrace().multipliedBy(ERASURE_MEMORY_IN_GRACE_PERIODS);
+        this.erasureMemory = settings.erasureMemory();
     }
 
     @Override
     public void init(ProcessorContext<String, LinkRequest> context) {
         this.context = context;
         granted = context.getStateStore(Catalogue.USER_LINKS_STORE);
-        erased = context.getStateStore(Catalogue.ERASED_USERS_STORE);
+        erased = new ErasureMemory(context.getStateStore(Catalogue.ERASED_USERS_STORE));
         mergedInto = context.getStateStore(Catalogue.MERGED_USERS_STORE);
         if (!suppressErased) {
-            Duration sweepInterval = Duration.ofMillis(Math.max(1_000, erasureMemory.toMillis() / 6));
-            context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, now -> forgetErasuresBefore(now - erasureMemory.toMillis()));
+            erased.forgetAfter(context, erasureMemory);
         }
     }
 
@@ -76,7 +68,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
             follow(userId, claim, record.timestamp());
             return;
         }
-        Long erasedAt = erased.get(userId);
+        Long erasedAt = erased.erasedUpTo(userId);
         if (erasedAt != null && (suppressErased || claim.getTimestamp().toEpochMilli() <= erasedAt)) {
             // A link to a suppressed user, or one claimed before the user's erasure and arriving after it.
             context.forward(new Record<>(claim.getAnonymousId(), new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(),
@@ -110,7 +102,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
                     null, null, true, null, false), time));
         }
         mergedInto.delete(userId);
-        erased.put(userId, claim.getTimestamp().toEpochMilli());
+        erased.remember(userId, claim.getTimestamp().toEpochMilli());
     }
 
     /**
@@ -140,18 +132,6 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
             all.forEachRemaining(entry -> links.add(entry.key));
         }
         return links;
-    }
-
-    private void forgetErasuresBefore(long cutoff) {
-        List<String> forgotten = new ArrayList<>();
-        try (KeyValueIterator<String, Long> all = erased.all()) {
-            all.forEachRemaining(entry -> {
-                if (entry.value < cutoff) {
-                    forgotten.add(entry.key);
-                }
-            });
-        }
-        forgotten.forEach(erased::delete);
     }
 
     /** Counts the user's links up to the limit: no need to count further. */

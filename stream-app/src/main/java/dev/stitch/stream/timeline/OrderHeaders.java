@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * The event time and messageId of an event on its way to the timeline stage, carried as record
  * headers beside the encoded event: the reorder buffer sorts by them without decoding the event.
  */
-final class OrderHeaders {
+public final class OrderHeaders {
 
     static final String EVENT_TIME = "stitch.event-time";
     static final String MESSAGE_ID = "stitch.message-id";
@@ -17,7 +17,7 @@ final class OrderHeaders {
     private OrderHeaders() {
     }
 
-    static void write(Headers headers, long eventTime, String messageId) {
+    public static void write(Headers headers, long eventTime, String messageId) {
         headers.remove(EVENT_TIME).remove(MESSAGE_ID);
         headers.add(EVENT_TIME, ByteBuffer.allocate(Long.BYTES).putLong(eventTime).array());
         headers.add(MESSAGE_ID, messageId.getBytes(StandardCharsets.UTF_8));

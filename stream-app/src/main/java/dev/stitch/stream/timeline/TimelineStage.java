@@ -7,6 +7,7 @@ import dev.stitch.schema.internal.UserState;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.topology.ErasureMemory;
 import dev.stitch.stream.topology.StitchSerdes;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -37,6 +38,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     private ReorderBuffer buffer;
     private TimelineSequencer sequencer;
     private ProfileBook profiles;
+    private ErasureMemory erasures;
     private StitchMetrics metrics;
     /** Wall-clock time of the last record: while the input is idle, waiting events still come due. */
     private long lastRecordWallClock;
@@ -56,6 +58,10 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
                 settings.reorderGrace().toMillis());
         sequencer = new TimelineSequencer(context.getStateStore(Catalogue.USER_STATE_STORE));
         profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE));
+        erasures = new ErasureMemory(context.getStateStore(Catalogue.RECENT_ERASURES_STORE));
+        if (!settings.suppressErasedUsers()) {
+            erasures.forgetAfter(context, settings.erasureMemory());
+        }
         lastRecordWallClock = context.currentSystemTimeMs();
         context.schedule(settings.flushInterval(), PunctuationType.STREAM_TIME, ignored -> releaseDue());
         context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> releaseDue());
@@ -78,6 +84,9 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         }
         if (settings.suppressErasedUsers() && user != null && user.getErased()) {
             metrics.suppressed();
+            return;
+        }
+        if (wasOnItsWayAtErasure(userId, record.value())) {
             return;
         }
         lastRecordWallClock = context.currentSystemTimeMs();
@@ -113,9 +122,22 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
      * emitted or waiting), place and profile go. Later events start afresh, or are suppressed.
      */
     private void erase(String userId, IdentityChange erasure) {
-        buffer.forget(userId, erasure.getTimestamp().toEpochMilli(), this::receivedAt);
+        long erasedUpTo = erasure.getTimestamp().toEpochMilli();
+        buffer.forget(userId, erasedUpTo, this::receivedAt);
         sequencer.forget(userId, settings.suppressErasedUsers());
         profiles.forget(userId);
+        if (!settings.suppressErasedUsers()) {
+            erasures.remember(userId, erasedUpTo);
+        }
+    }
+
+    /**
+     * Whether an event of a user erased lately reached the pipeline before the request (R13): it was
+     * on its way at the erasure (say, moved from a user id merged into this one, R8), and goes with it.
+     */
+    private boolean wasOnItsWayAtErasure(String userId, byte[] encodedEvent) {
+        Long erasedUpTo = erasures.erasedUpTo(userId);
+        return erasedUpTo != null && receivedAt(encodedEvent) <= erasedUpTo;
     }
 
     /**

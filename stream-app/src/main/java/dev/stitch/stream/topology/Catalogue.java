@@ -38,6 +38,11 @@ public final class Catalogue {
     public static final String USER_STATE_STORE = "user-state";
     /** Key: {@link UserTimeKey}(userId, event time, messageId); value: the encoded TimelineEvent as it arrived (no sequence yet). The query API's timelines. */
     public static final String TIMELINE_STORE = "timelines";
+    /**
+     * Key: userId of a user erased lately (R13); value: the request's receivedAt. Events that reach the
+     * user afterwards but reached the pipeline before then go with it; kept twelve reorder-grace periods.
+     */
+    public static final String RECENT_ERASURES_STORE = "recent-erasures";
     /** Key: userId; value: {@code UserProfile}, the user's merged traits and linked anonymous ids. */
     public static final String PROFILE_STORE = "profiles";
 

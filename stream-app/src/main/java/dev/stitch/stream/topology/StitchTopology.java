@@ -43,7 +43,8 @@ public final class StitchTopology {
     private static final String[] IDENTITY_STORES = {
             Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE, Catalogue.HISTORY_EXPIRY_STORE};
     private static final String[] TIMELINE_STORES = {
-            Catalogue.REORDER_BUFFER_STORE, Catalogue.USER_STATE_STORE, Catalogue.TIMELINE_STORE, Catalogue.PROFILE_STORE};
+            Catalogue.REORDER_BUFFER_STORE, Catalogue.USER_STATE_STORE, Catalogue.TIMELINE_STORE, Catalogue.PROFILE_STORE,
+            Catalogue.RECENT_ERASURES_STORE};
 
     private StitchTopology() {
     }
@@ -202,6 +203,8 @@ public final class StitchTopology {
                 Serdes.String(), serdes.userState()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.TIMELINE_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.RECENT_ERASURES_STORE),
+                Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.PROFILE_STORE),
                 Serdes.String(), serdes.userProfile()).withCachingEnabled());
     }

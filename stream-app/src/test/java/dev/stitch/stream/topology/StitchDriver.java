@@ -9,8 +9,10 @@ import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.config.StreamsProperties;
 import dev.stitch.stream.metrics.StitchMetrics;
+import dev.stitch.stream.timeline.OrderHeaders;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -53,6 +55,7 @@ public final class StitchDriver implements AutoCloseable {
     private final TestInputTopic<byte[], byte[]> rawBytes;
     private final TestOutputTopic<String, TimelineEvent> timeline;
     private final TestOutputTopic<String, TimelineEvent> anonymous;
+    private final TestInputTopic<String, TimelineEvent> moves;
     private final TestOutputTopic<String, IdentityChange> changes;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
 
@@ -69,6 +72,7 @@ public final class StitchDriver implements AutoCloseable {
         var topics = settings.topics();
         raw = driver.createInputTopic(topics.raw(), new StringSerializer(), serdes.segmentEvent().serializer());
         rawBytes = driver.createInputTopic(topics.raw(), new ByteArraySerializer(), new ByteArraySerializer());
+        moves = driver.createInputTopic(topics.userMoves(), new StringSerializer(), serdes.timelineEvent().serializer());
         timeline = driver.createOutputTopic(topics.timeline(), new StringDeserializer(), serdes.timelineEvent().deserializer());
         anonymous = driver.createOutputTopic(topics.anonymous(), new StringDeserializer(), serdes.timelineEvent().deserializer());
         changes = driver.createOutputTopic(topics.identityChanges(), new StringDeserializer(), serdes.identityChange().deserializer());
@@ -96,6 +100,17 @@ public final class StitchDriver implements AutoCloseable {
 
     StitchDriver sendBytes(byte[] key, byte[] value, Instant arrival) {
         rawBytes.pipeInput(new TestRecord<>(key, value, arrival));
+        return this;
+    }
+
+    /**
+     * Puts an event on the user-moves topic, as the timeline stage of a user id merged into
+     * {@code userId} sends it there (R8), arriving at {@code arrival}.
+     */
+    StitchDriver sendMoved(String userId, SegmentEvent event, Instant arrival) {
+        RecordHeaders headers = new RecordHeaders();
+        OrderHeaders.write(headers, event.getTimestamp().toEpochMilli(), event.getMessageId());
+        moves.pipeInput(new TestRecord<>(userId, new TimelineEvent(event.getUserId(), null, true, false, event), headers, arrival));
         return this;
     }
 

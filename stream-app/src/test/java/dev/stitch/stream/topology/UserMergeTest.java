@@ -270,6 +270,28 @@ class UserMergeTest {
     }
 
     @Test
+    void aMergedUsersEventStillOnItsWayWhenTheUserIsErasedGoesWithIt() {
+        try (var stitch = new StitchDriver()) {
+            stitch.send(track("b1", "user-b", null, "Opened", at(1)))
+                    .send(alias("x1", "user-a", "user-b", null, at(2)))
+                    .settle()
+                    .send(delete("d1", "user-b", at(10)))
+                    .settle();
+            stitch.timeline();
+            stitch.changes();
+
+            // Moved from user-a before the erasure, arriving after it (the two travel on different topics).
+            stitch.sendMoved("user-b", track("a1", "user-a", null, "Clicked", at(5)), at(11))
+                    .sendMoved("user-b", track("a2", "user-a", null, "Clicked", at(15)), at(16))
+                    .settle();
+
+            assertThat(stitch.timeline()).as("only what reached the pipeline after the request stays")
+                    .containsExactly(new Emitted("user-b", "a2", 1L, true, false));
+            assertThat(keysWithPrefix(stitch.store(Catalogue.TIMELINE_STORE), UserTimeKey.prefix("user-b"))).isEqualTo(1);
+        }
+    }
+
+    @Test
     void anAliasWithAJunkOrMissingPreviousIdMergesNothing() {
         try (var stitch = new StitchDriver()) {
             stitch.send(alias("x1", "undefined", "user-b", null, at(10)))
