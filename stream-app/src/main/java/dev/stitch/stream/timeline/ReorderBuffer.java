@@ -69,19 +69,15 @@ final class ReorderBuffer {
      * {@code upTo} (R13); later ones stay.
      *
      * @param receivedAt reads an encoded event's {@code receivedAt}
-     * @return whether any event of the user is left
      */
-    boolean forget(String userId, long upTo, ToLongFunction<byte[]> receivedAt) {
+    void forget(String userId, long upTo, ToLongFunction<byte[]> receivedAt) {
         Bytes prefix = UserTimeKey.prefix(userId);
         List<Bytes> erased = new ArrayList<>();
-        boolean anyLeft = false;
         try (KeyValueIterator<Bytes, byte[]> it = timelines.prefixScan(prefix, PREFIX_SERIALIZER)) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
                 if (receivedAt.applyAsLong(entry.value) <= upTo) {
                     erased.add(entry.key);
-                } else {
-                    anyLeft = true;
                 }
             }
         }
@@ -100,7 +96,6 @@ final class ReorderBuffer {
         } else {
             oldestArrivalByUser.put(userId, remainingOldest);
         }
-        return anyLeft;
     }
 
     /**

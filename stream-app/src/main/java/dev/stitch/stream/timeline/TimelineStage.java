@@ -108,13 +108,6 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
             return;
         }
         profiles.apply(userId, change);
-        if (change.getKind() == ChangeKind.ERASED && !settings.suppressErasedUsers()
-                && !buffer.forget(userId, change.getTimestamp().toEpochMilli(), this::receivedAt)) {
-            // Events of an erased anonymous id that were on their way travelled ahead of this change and may
-            // have reached the user after its erasure: they went (forget), and so does what they started.
-            sequencer.forget(userId, false);
-            profiles.forget(userId);
-        }
     }
 
     /**
