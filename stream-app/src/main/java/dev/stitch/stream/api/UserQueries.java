@@ -112,9 +112,8 @@ final class UserQueries {
 
     /** The user {@code userId} is a name of, when it was merged into another user (R8). */
     Optional<String> mergedInto(String userId, int partition) {
-        ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition);
-        UserState user = users.get(userId);
-        return user == null ? Optional.empty() : Optional.ofNullable(user.getMergedInto());
+        ReadOnlyKeyValueStore<String, String> merged = state.store(Catalogue.MERGED_TIMELINES_STORE, partition);
+        return Optional.ofNullable(merged.get(userId));
     }
 
     /** The user an anonymous id is linked to, null while it is not linked. */

@@ -96,7 +96,7 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
         }
         IdentityState state = identities.get(anonymousId);
         if (answer.getAlias() && state == null) {
-            // An alias's previousId that was never an anonymous id here: a user id, merged on its own (R8).
+            // An alias's anonymous id whose unlinked history expired since the alias checked it (R8, R12): nothing to link.
             return;
         }
         String current = state == null ? null : state.getUserId();

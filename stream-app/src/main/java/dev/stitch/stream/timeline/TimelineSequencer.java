@@ -26,7 +26,7 @@ final class TimelineSequencer {
             long time = event.getEvent().getTimestamp().toEpochMilli();
             String messageId = event.getEvent().getMessageId();
             if (state == null) {
-                state = new UserState(0L, time, messageId, time, time, 0L, false, null);
+                state = new UserState(0L, time, messageId, time, time, 0L, false);
             }
             boolean late = state.getLastSequence() > 0 && isBefore(time, messageId, state);
             long sequence = state.getLastSequence() + 1;
@@ -47,20 +47,16 @@ final class TimelineSequencer {
         }
     }
 
-    /** The user's state: its place, or whether it was erased (R13) or merged into another user (R8); null for a new user. */
-    UserState stateOf(String userId) {
-        return users.get(userId);
-    }
-
-    /** The user became a name of {@code into} (R8): its place there is the one that counts from now on. */
-    void mergeInto(String userId, String into) {
-        users.put(userId, new UserState(0L, 0L, "", 0L, 0L, 0L, false, into));
+    /** Whether the user was erased and its later events are to be dropped (R13). */
+    boolean isSuppressed(String userId) {
+        UserState state = users.get(userId);
+        return state != null && state.getErased();
     }
 
     /** Forgets the user's place (R13); with {@code suppress}, remembers only that it was erased. */
     void forget(String userId, boolean suppress) {
         if (suppress) {
-            users.put(userId, new UserState(0L, 0L, "", 0L, 0L, 0L, true, null));
+            users.put(userId, new UserState(0L, 0L, "", 0L, 0L, 0L, true));
         } else {
             users.delete(userId);
         }

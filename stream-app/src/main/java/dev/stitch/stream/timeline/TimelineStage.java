@@ -3,11 +3,11 @@ package dev.stitch.stream.timeline;
 import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.TimelineEvent;
-import dev.stitch.schema.internal.UserState;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.topology.Catalogue;
 import dev.stitch.stream.topology.ErasureMemory;
+import dev.stitch.stream.topology.MirroredStore;
 import dev.stitch.stream.topology.StitchSerdes;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -39,6 +39,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     private TimelineSequencer sequencer;
     private ProfileBook profiles;
     private ErasureMemory erasures;
+    /** The user ids merged into another (R8), each with the user its events go to: checked for every event. */
+    private MirroredStore<String> mergedTimelines;
     private StitchMetrics metrics;
     /** Wall-clock time of the last record: while the input is idle, waiting events still come due. */
     private long lastRecordWallClock;
@@ -59,6 +61,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         sequencer = new TimelineSequencer(context.getStateStore(Catalogue.USER_STATE_STORE));
         profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE));
         erasures = new ErasureMemory(context.getStateStore(Catalogue.RECENT_ERASURES_STORE));
+        mergedTimelines = new MirroredStore<>(context.getStateStore(Catalogue.MERGED_TIMELINES_STORE));
         if (!settings.suppressErasedUsers()) {
             erasures.forgetAfter(context, settings.erasureMemory());
         }
@@ -75,14 +78,13 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
                     record.timestamp());
             return;
         }
-        UserState user = sequencer.stateOf(userId);
-        if (user != null && user.getMergedInto() != null) {
+        String mergedInto = mergedTimelines.get(userId);
+        if (mergedInto != null) {
             // A name of another user (R8): the event goes on to that user.
-            context.forward(new Record<>(user.getMergedInto(), new TimelineOutput.Moved(record.value()), record.timestamp(),
-                    record.headers()));
+            context.forward(new Record<>(mergedInto, new TimelineOutput.Moved(record.value()), record.timestamp(), record.headers()));
             return;
         }
-        if (settings.suppressErasedUsers() && user != null && user.getErased()) {
+        if (settings.suppressErasedUsers() && sequencer.isSuppressed(userId)) {
             metrics.suppressed();
             return;
         }
@@ -119,6 +121,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         buffer.forget(userId, erasedUpTo, this::receivedAt);
         sequencer.forget(userId, settings.suppressErasedUsers());
         profiles.forget(userId);
+        mergedTimelines.delete(userId);
         if (!settings.suppressErasedUsers()) {
             erasures.remember(userId, erasedUpTo);
         }
@@ -148,7 +151,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
             context.forward(new Record<>(into, new TimelineOutput.Moved(eventSerializer.serialize(topic, event)), time, headers));
         }
         profiles.forget(userId);
-        sequencer.mergeInto(userId, into);
+        sequencer.forget(userId, false);
+        mergedTimelines.put(userId, into);
     }
 
     private long receivedAt(byte[] encodedEvent) {

@@ -43,6 +43,11 @@ public final class Catalogue {
      * user afterwards but reached the pipeline before then go with it; kept twelve reorder-grace periods.
      */
     public static final String RECENT_ERASURES_STORE = "recent-erasures";
+    /**
+     * Key: a user id merged into another user (R8); value: the user its timeline went to, and its later
+     * events go to. Few, and checked for every event: kept in memory too.
+     */
+    public static final String MERGED_TIMELINES_STORE = "merged-timelines";
     /** Key: userId; value: {@code UserProfile}, the user's merged traits and linked anonymous ids. */
     public static final String PROFILE_STORE = "profiles";
 

@@ -44,7 +44,7 @@ public final class StitchTopology {
             Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE, Catalogue.HISTORY_EXPIRY_STORE};
     private static final String[] TIMELINE_STORES = {
             Catalogue.REORDER_BUFFER_STORE, Catalogue.USER_STATE_STORE, Catalogue.TIMELINE_STORE, Catalogue.PROFILE_STORE,
-            Catalogue.RECENT_ERASURES_STORE};
+            Catalogue.RECENT_ERASURES_STORE, Catalogue.MERGED_TIMELINES_STORE};
 
     private StitchTopology() {
     }
@@ -205,6 +205,8 @@ public final class StitchTopology {
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.RECENT_ERASURES_STORE),
                 Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.MERGED_TIMELINES_STORE),
+                Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.PROFILE_STORE),
                 Serdes.String(), serdes.userProfile()).withCachingEnabled());
     }

@@ -60,8 +60,9 @@ class UserMergeTest {
             assertThat(stitch.timeline()).as("later events that carry P land on U")
                     .containsExactly(new Emitted("user-u", "p3", 6L, false, false));
             assertThat(stitch.changes()).isEmpty();
+            assertThat(stitch.store(Catalogue.MERGED_TIMELINES_STORE).get("user-p")).isEqualTo("user-u");
             KeyValueStore<String, UserState> users = stitch.store(Catalogue.USER_STATE_STORE);
-            assertThat(users.get("user-p").getMergedInto()).isEqualTo("user-u");
+            assertThat(users.get("user-p")).as("its place went with its timeline").isNull();
             assertThat(users.get("user-u").getEventCount()).isEqualTo(6);
             assertThat(keysWithPrefix(stitch.store(Catalogue.TIMELINE_STORE), UserTimeKey.prefix("user-p"))).isZero();
             assertThat(keysWithPrefix(stitch.store(Catalogue.TIMELINE_STORE), UserTimeKey.prefix("user-u"))).isEqualTo(6);
@@ -260,6 +261,8 @@ class UserMergeTest {
                 assertThat(stitch.store(Catalogue.IDENTITIES_STORE).get("pixel-a")).isNull();
                 assertThat(stitch.store(Catalogue.IDENTITIES_STORE).get("pixel-b")).isNull();
                 assertThat(count(stitch.store(Catalogue.NAMES_BY_USER_STORE))).isZero();
+                assertThat(count(stitch.store(Catalogue.MERGED_USERS_STORE))).isZero();
+                assertThat(count(stitch.store(Catalogue.MERGED_TIMELINES_STORE))).isZero();
                 assertThat(count(stitch.store(Catalogue.USER_LINKS_STORE))).isZero();
 
                 stitch.send(track("a2", "user-a", null, "Back", at(30))).settle();
