@@ -14,8 +14,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Keyed by userId: decides whether an anonymous id may link to the user (R7). The user's partition
@@ -96,9 +94,9 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
      */
     private void erase(String userId, LinkClaim claim, long time) {
         String canonical = canonical(userId);
-        for (Bytes link : grantsOf(userId)) {
-            granted.delete(link);
-            context.forward(new Record<>(LinkKey.id(link), new LinkRequest(canonical, claim.getMessageId(), claim.getTimestamp(),
+        for (String anonymousId : LinkKey.idsOf(granted, userId)) {
+            granted.delete(LinkKey.of(userId, anonymousId));
+            context.forward(new Record<>(anonymousId, new LinkRequest(canonical, claim.getMessageId(), claim.getTimestamp(),
                     null, null, true, null, false), time));
         }
         mergedInto.delete(userId);
@@ -114,8 +112,8 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
         String from = canonical(userId);
         String into = claim.getMergeInto();
         mergedInto.put(userId, into);
-        for (Bytes link : grantsOf(userId)) {
-            context.forward(new Record<>(LinkKey.id(link), new LinkRequest(into, claim.getMessageId(), claim.getTimestamp(),
+        for (String anonymousId : LinkKey.idsOf(granted, userId)) {
+            context.forward(new Record<>(anonymousId, new LinkRequest(into, claim.getMessageId(), claim.getTimestamp(),
                     null, null, false, from, false), time));
         }
     }
@@ -124,14 +122,6 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
     private String canonical(String userId) {
         String into = mergedInto.get(userId);
         return into == null ? userId : into;
-    }
-
-    private List<Bytes> grantsOf(String userId) {
-        List<Bytes> links = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = granted.prefixScan(LinkKey.prefix(userId), PREFIX_SERIALIZER)) {
-            all.forEachRemaining(entry -> links.add(entry.key));
-        }
-        return links;
     }
 
     /** Counts the user's links up to the limit: no need to count further. */

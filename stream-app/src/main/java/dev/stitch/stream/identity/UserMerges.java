@@ -6,16 +6,12 @@ import dev.stitch.schema.internal.LinkClaim;
 import dev.stitch.schema.internal.MergeRequest;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.topology.Catalogue;
-import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,7 +27,6 @@ import java.util.List;
  */
 public final class UserMerges implements Processor<String, MergeRequest, String, IdentityOutput> {
 
-    private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
     private static final byte[] NAME = new byte[0];
 
     private ProcessorContext<String, IdentityOutput> context;
@@ -60,7 +55,7 @@ public final class UserMerges implements Processor<String, MergeRequest, String,
         if (from.equals(into)) {
             return;
         }
-        for (String name : namesOf(from)) {
+        for (String name : LinkKey.idsOf(namesByUser, from)) {
             namesByUser.delete(LinkKey.of(from, name));
             merge(name, from, into, request, out);
         }
@@ -83,7 +78,7 @@ public final class UserMerges implements Processor<String, MergeRequest, String,
     /** The user and every name it has are erased, each where its own state lives (R13). */
     private void erase(MergeRequest request, IdentityLinker.Output out) {
         String user = canonical(request.getId());
-        List<String> names = namesOf(user);
+        List<String> names = LinkKey.idsOf(namesByUser, user);
         names.add(user);
         long erasedUpTo = request.getTimestamp().toEpochMilli();
         for (String name : names) {
@@ -99,13 +94,5 @@ public final class UserMerges implements Processor<String, MergeRequest, String,
     private String canonical(String id) {
         String canonical = canonicalByName.get(id);
         return canonical == null ? id : canonical;
-    }
-
-    private List<String> namesOf(String user) {
-        List<String> names = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = namesByUser.prefixScan(LinkKey.prefix(user), PREFIX_SERIALIZER)) {
-            all.forEachRemaining(entry -> names.add(LinkKey.id(entry.key)));
-        }
-        return names;
     }
 }

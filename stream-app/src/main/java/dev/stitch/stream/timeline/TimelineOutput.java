@@ -1,10 +1,32 @@
 package dev.stitch.stream.timeline;
 
-/** What the timeline stage sends on: events for stitch.timeline, and records moving to another user (R8). */
+import dev.stitch.stream.config.TopicNames;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+
+/**
+ * What the timeline stage sends on, each already encoded: events for stitch.timeline, and records
+ * moving to another user (R8), for the user-moves topic. One sink writes both, each to its topic.
+ */
 public sealed interface TimelineOutput permits TimelineOutput.Emitted, TimelineOutput.Moved {
 
+    /** The bytes as they are, whichever the kind. */
+    Serde<TimelineOutput> BYTES = Serdes.serdeFrom(
+            (topic, output) -> output.value(),
+            (topic, bytes) -> {
+                throw new UnsupportedOperationException("the timeline stage's outputs are written, never read back as such");
+            });
+
+    byte[] value();
+
+    /** Emitted events go to the timeline topic, moving ones to the user-moves topic. */
+    static TopicNameExtractor<String, TimelineOutput> topic(TopicNames topics) {
+        return (key, output, recordContext) -> output instanceof Moved ? topics.userMoves() : topics.timeline();
+    }
+
     /** An encoded TimelineEvent with its place on the user's timeline; keyed by the user. */
-    record Emitted(byte[] event) implements TimelineOutput {
+    record Emitted(byte[] value) implements TimelineOutput {
     }
 
     /**

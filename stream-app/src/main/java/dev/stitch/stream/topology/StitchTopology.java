@@ -113,9 +113,10 @@ public final class StitchTopology {
 
         // 5. A link is claimed on the user's partition, which holds the user's count of anonymous ids
         //    (R7), and made on the partition that owns the anonymous id, with the identity stage's stores.
+        //    Claims from aliases and merges join the events' own in one step, as the changes do below.
         KStream<String, IdentityOutput> linked = identified.get("identity-claim")
-                .merge(aliases.get("alias-claim"), Named.as("claims-and-aliases"))
-                .merge(merged.get("merges-claim"), Named.as("claims"))
+                .merge(aliases.get("alias-claim").merge(merged.get("merges-claim"), Named.as("alias-and-merge-claims")),
+                        Named.as("claims"))
                 .mapValues(value -> ((IdentityOutput.Claim) value).claim(), Named.as("link-claim"))
                 .repartition(Repartitioned.with(Serdes.String(), serdes.linkClaim()).withName(Catalogue.LINK_CLAIMS))
                 .process(() -> new LinkClaims(settings), Named.as("claim-link"), Catalogue.USER_LINKS_STORE,
@@ -124,8 +125,7 @@ public final class StitchTopology {
                 .process(() -> new LinkAnswers(settings), Named.as("answer-link"), IDENTITY_STORES);
 
         Map<String, KStream<String, IdentityOutput>> outputs = identified.get("identity-rest")
-                .merge(linked, Named.as("identity-and-link-outputs"))
-                .merge(merged.get("merges-rest"), Named.as("identity-outputs"))
+                .merge(linked.merge(merged.get("merges-rest"), Named.as("link-and-merge-outputs")), Named.as("identity-outputs"))
                 .split(Named.as("output-"))
                 .branch((key, value) -> value instanceof IdentityOutput.ToUser, Branched.as("to-user"))
                 .branch((key, value) -> value instanceof IdentityOutput.Anonymous, Branched.as("anonymous"))
@@ -158,15 +158,7 @@ public final class StitchTopology {
                 .merge(builder.stream(topics.userMoves(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("user-moves-source")),
                         Named.as("user-records-and-moves"))
                 .process(() -> new TimelineStage(settings, serdes), Named.as("timeline"), TIMELINE_STORES)
-                .split(Named.as("timeline-"))
-                .branch((key, value) -> value instanceof TimelineOutput.Moved, Branched.withConsumer(moved -> moved
-                        .mapValues(value -> ((TimelineOutput.Moved) value).value(), Named.as("moved-record"))
-                        .to(topics.userMoves(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("user-moves-sink")),
-                        "moved"))
-                .defaultBranch(Branched.withConsumer(emitted -> emitted
-                        .mapValues(value -> ((TimelineOutput.Emitted) value).event(), Named.as("emitted-event"))
-                        .to(topics.timeline(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("timeline-sink")),
-                        "emitted"));
+                .to(TimelineOutput.topic(topics), Produced.with(Serdes.String(), TimelineOutput.BYTES).withName("timeline-sink"));
 
         return builder.build();
     }

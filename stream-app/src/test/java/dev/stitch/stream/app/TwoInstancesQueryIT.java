@@ -5,9 +5,9 @@ import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.bridge.KafkaEventPublisher;
 import dev.stitch.bridge.WebhookBridge;
 import dev.stitch.embedded.EmbeddedKafkaBroker;
-import dev.stitch.events.SegmentEventParser;
 import dev.stitch.serde.InMemorySchemaRegistry;
 import dev.stitch.serde.RegistryHttpServer;
+import dev.stitch.stream.app.ApiClient.Answer;
 import dev.stitch.stream.config.AppConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +45,7 @@ class TwoInstancesQueryIT {
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ApiClient api = new ApiClient(TOKEN);
     private EmbeddedKafkaBroker broker;
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private RegistryHttpServer registryServer;
@@ -90,17 +91,17 @@ class TwoInstancesQueryIT {
                 assertThat(stitchedFlags(timeline.json())).containsExactly(true, true, true, false, false);
 
                 // The profile counts events once they left the reorder buffer for stitch.timeline.
-                Answer profile = awaitProfileCount(asked, userId, 5);
+                Answer profile = api.awaitProfileCount(asked, userId, 5);
                 assertThat(profile.json().get("anonymousIds").toString()).isEqualTo("[\"pixel-" + person + "\"]");
                 assertThat(profile.json().get("traits").path("email").asText()).as(profile.json().toString())
                         .isEqualTo(userId + "@example.com");
                 assertThat(profile.json().get("eventCount").asLong()).isEqualTo(5);
 
-                Answer pixel = get(asked, "/v1/anonymous/pixel-" + person);
+                Answer pixel = api.get(asked, "/v1/anonymous/pixel-" + person);
                 assertThat(pixel.status()).isEqualTo(200);
                 assertThat(pixel.json().get("userId").asText()).isEqualTo(userId);
 
-                assertThat(get(asked, "/v1/users/nobody-" + person).status()).isEqualTo(404);
+                assertThat(api.get(asked, "/v1/users/nobody-" + person).status()).isEqualTo(404);
             }
         }
         assertThat(servedBy).as("both instances own some of the people").containsExactlyInAnyOrder(
@@ -133,44 +134,16 @@ class TwoInstancesQueryIT {
                 + "\",\"timestamp\":\"2026-11-02T" + time + "Z\"}";
     }
 
-    private record Answer(int status, JsonNode json, String servedBy) {
-    }
-
     /** Asks until the timeline holds {@code count} events: they leave the reorder buffer after its grace period. */
     private Answer awaitEvents(StitchApplication app, String path, int count) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Answer answer = get(app, path);
+        Answer answer = api.get(app, path);
         while ((answer.status() != 200 || answer.json().get("events").size() < count) && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            answer = get(app, path);
+            answer = api.get(app, path);
         }
         assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
         return answer;
-    }
-
-    private Answer awaitProfileCount(StitchApplication app, String userId, long count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Answer answer = get(app, "/v1/users/" + userId);
-        while ((answer.status() != 200 || answer.json().get("eventCount").asLong() < count) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            answer = get(app, "/v1/users/" + userId);
-        }
-        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
-        return answer;
-    }
-
-    /** A GET, asked again while the instances are still sharing out the partitions (503). */
-    private Answer get(StitchApplication app, String path) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + app.apiPort() + path))
-                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 503 || System.nanoTime() > deadline) {
-                return new Answer(response.statusCode(), SegmentEventParser.JSON.readTree(response.body()),
-                        response.headers().firstValue("X-Stitch-Served-By").orElse(null));
-            }
-            Thread.sleep(100);
-        }
     }
 
     private AppConfig config(String name) {

@@ -1,16 +1,15 @@
 package dev.stitch.stream.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stitch.events.SegmentEventParser;
 import dev.stitch.embedded.EmbeddedKafkaBroker;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.serde.AvroSerde;
 import dev.stitch.serde.InMemorySchemaRegistry;
 import dev.stitch.serde.RegistryHttpServer;
+import dev.stitch.stream.app.ApiClient.Answer;
 import dev.stitch.stream.config.AppConfig;
 import dev.stitch.stream.config.TopicNames;
-import dev.stitch.stream.topology.SegmentEvents;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
@@ -58,6 +57,7 @@ class UserMergeIT {
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ApiClient api = new ApiClient(TOKEN);
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private EmbeddedKafkaBroker broker;
     private RegistryHttpServer registryServer;
@@ -109,7 +109,7 @@ class UserMergeIT {
             for (StitchApplication asked : List.of(first, second)) {
                 for (int name = 0; name < NAMES; name++) {
                     String user = name(group, name);
-                    Answer timeline = get(asked, "/v1/users/" + user + "/timeline");
+                    Answer timeline = api.get(asked, "/v1/users/" + user + "/timeline");
                     servedBy.add(timeline.servedBy());
                     assertThat(timeline.json().get("userId").asText()).as(user).isEqualTo(canonical);
                     assertThat(timeline.json().path("mergedFrom").asText(null)).isEqualTo(user.equals(canonical) ? null : user);
@@ -118,7 +118,7 @@ class UserMergeIT {
                     Answer pixel = awaitPixel(asked, "pixel-" + user, canonical);
                     assertThat(pixel.json().get("userId").asText()).isEqualTo(canonical);
                 }
-                Answer profile = awaitProfileCount(asked, canonical);
+                Answer profile = api.awaitProfileCount(asked, canonical, EVENTS_PER_GROUP);
                 assertThat(profile.json().get("mergedIds")).as(profile.json().toString()).extracting(JsonNode::asText)
                         .as("the other two names").hasSize(NAMES - 1).doesNotContain(canonical);
             }
@@ -155,7 +155,7 @@ class UserMergeIT {
                     awaitNotFound(first, "/v1/anonymous/pixel-" + user);
                     awaitNotFound(first, "/v1/anonymous/tab-" + user);
                 } else {
-                    assertThat(get(second, "/v1/users/" + user).status()).as(user).isEqualTo(200);
+                    assertThat(api.get(second, "/v1/users/" + user).status()).as(user).isEqualTo(200);
                 }
             }
         }
@@ -163,10 +163,10 @@ class UserMergeIT {
 
     private void awaitNotFound(StitchApplication app, String path) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Answer answer = get(app, path);
+        Answer answer = api.get(app, path);
         while (answer.status() != 404 && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            answer = get(app, path);
+            answer = api.get(app, path);
         }
         assertThat(answer.status()).as(path + " after the erasure: " + answer.json()).isEqualTo(404);
     }
@@ -190,7 +190,7 @@ class UserMergeIT {
             Set<String> canonical = new HashSet<>();
             boolean complete = true;
             for (int name = 0; name < NAMES; name++) {
-                Answer answer = get(app, "/v1/users/" + name(group, name) + "/timeline");
+                Answer answer = api.get(app, "/v1/users/" + name(group, name) + "/timeline");
                 if (answer.status() != 200) {
                     complete = false;
                     continue;
@@ -208,43 +208,15 @@ class UserMergeIT {
         }
     }
 
-    /** Asks until the profile counts every event of the group: they are counted once they leave the reorder buffer. */
-    private Answer awaitProfileCount(StitchApplication app, String userId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Answer answer = get(app, "/v1/users/" + userId);
-        while ((answer.status() != 200 || answer.json().get("eventCount").asLong() < EVENTS_PER_GROUP) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            answer = get(app, "/v1/users/" + userId);
-        }
-        return answer;
-    }
-
     /** Asks until the anonymous id follows its user into the canonical one. */
     private Answer awaitPixel(StitchApplication app, String pixel, String canonical) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Answer answer = get(app, "/v1/anonymous/" + pixel);
+        Answer answer = api.get(app, "/v1/anonymous/" + pixel);
         while (!canonical.equals(answer.json().path("userId").asText()) && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            answer = get(app, "/v1/anonymous/" + pixel);
+            answer = api.get(app, "/v1/anonymous/" + pixel);
         }
         return answer;
-    }
-
-    private record Answer(int status, JsonNode json, String servedBy) {
-    }
-
-    /** A GET, asked again while the instances are still sharing out the partitions (503). */
-    private Answer get(StitchApplication app, String path) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + app.apiPort() + path))
-                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 503 || System.nanoTime() > deadline) {
-                return new Answer(response.statusCode(), SegmentEventParser.JSON.readTree(response.body()),
-                        response.headers().firstValue("X-Stitch-Served-By").orElse(null));
-            }
-            Thread.sleep(100);
-        }
     }
 
     private static List<String> messageIds(JsonNode timeline) {
