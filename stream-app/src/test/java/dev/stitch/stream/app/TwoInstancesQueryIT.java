@@ -4,27 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.bridge.KafkaEventPublisher;
 import dev.stitch.bridge.WebhookBridge;
-import dev.stitch.embedded.EmbeddedKafkaBroker;
-import dev.stitch.serde.InMemorySchemaRegistry;
-import dev.stitch.serde.RegistryHttpServer;
 import dev.stitch.stream.app.ApiClient.Answer;
-import dev.stitch.stream.config.AppConfig;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,40 +33,21 @@ class TwoInstancesQueryIT {
     private static final String TOKEN = "it-api-token";
     private static final int PEOPLE = 8;
 
-    @TempDir
-    Path dir;
-
     private final HttpClient http = HttpClient.newHttpClient();
     private final ApiClient api = new ApiClient(TOKEN);
-    private EmbeddedKafkaBroker broker;
-    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-    private RegistryHttpServer registryServer;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    @RegisterExtension
+    final LocalCluster kafka = new LocalCluster();
 
-    @BeforeEach
-    void startKafka() {
-        broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, 4);
-        registryServer = RegistryHttpServer.start(registry, "localhost", 0);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
-        registryServer.close();
-        broker.close();
-    }
 
     @Test
     void eitherInstanceAnswersForEveryPersonWithTheOrderedTimeline() throws Exception {
-        StitchApplication first = start(config("first"));
-        StitchApplication second = start(config("second"));
+        StitchApplication first = kafka.startInstance("first", "two-instances-it", TOKEN);
+        StitchApplication second = kafka.startInstance("second", "two-instances-it", TOKEN);
         assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
         assertThat(second.awaitRunning(Duration.ofSeconds(60))).isTrue();
         BridgeConfig bridgeConfig = BridgeConfig.defaults(List.of(WRITE_KEY)).withListenAddress("localhost", 0);
-        KafkaEventPublisher publisher = keep(KafkaEventPublisher.create(bridgeConfig, broker.bootstrapServers(), registry));
-        WebhookBridge bridge = keep(WebhookBridge.start(bridgeConfig, publisher));
+        KafkaEventPublisher publisher = kafka.keep(KafkaEventPublisher.create(bridgeConfig, kafka.bootstrapServers(), kafka.registry()));
+        WebhookBridge bridge = kafka.keep(WebhookBridge.start(bridgeConfig, publisher));
 
         for (int person = 0; person < PEOPLE; person++) {
             postDocumentedFlow(bridge.port(), person);
@@ -146,28 +119,6 @@ class TwoInstancesQueryIT {
         return answer;
     }
 
-    private AppConfig config(String name) {
-        return AppConfig.fromEnvironment(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "SCHEMA_REGISTRY_URL", registryServer.url(),
-                "STITCH_DATA_DIR", dir.resolve(name).toString(),
-                "STITCH_APPLICATION_ID", "two-instances-it",
-                "STITCH_PARTITIONS", "4",
-                "STITCH_REORDER_GRACE", "300ms",
-                "STITCH_FLUSH_INTERVAL", "100ms",
-                "STITCH_API_PORT", "0",
-                "STITCH_API_TOKEN", TOKEN,
-                "STITCH_API_ADVERTISED_HOST", "localhost"));
-    }
-
-    private StitchApplication start(AppConfig config) {
-        return keep(StitchApplication.start(config, registry, broker.bootstrapServers()));
-    }
-
-    private <T extends AutoCloseable> T keep(T part) {
-        running.add(part);
-        return part;
-    }
 
     private static List<String> messageIds(JsonNode timeline) {
         List<String> ids = new ArrayList<>();

@@ -1,27 +1,20 @@
 package dev.stitch.stream.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stitch.embedded.EmbeddedKafkaBroker;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.serde.AvroSerde;
-import dev.stitch.serde.InMemorySchemaRegistry;
-import dev.stitch.serde.RegistryHttpServer;
 import dev.stitch.stream.app.ApiClient.Answer;
-import dev.stitch.stream.config.AppConfig;
 import dev.stitch.stream.config.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,35 +46,16 @@ class UserMergeIT {
     /** Per name an identify and a track, and one alias per name. */
     private static final int EVENTS_PER_GROUP = NAMES * 3;
 
-    @TempDir
-    Path dir;
-
     private final HttpClient http = HttpClient.newHttpClient();
     private final ApiClient api = new ApiClient(TOKEN);
-    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-    private EmbeddedKafkaBroker broker;
-    private RegistryHttpServer registryServer;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    @RegisterExtension
+    final LocalCluster kafka = new LocalCluster();
 
-    @BeforeEach
-    void startKafka() {
-        broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, 4);
-        registryServer = RegistryHttpServer.start(registry, "localhost", 0);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
-        registryServer.close();
-        broker.close();
-    }
 
     @Test
     void aliasesRacedFromManyPartitionsEndOnOneCanonicalUserPerGroup() throws Exception {
-        StitchApplication first = keep(StitchApplication.start(config("first"), registry, broker.bootstrapServers()));
-        StitchApplication second = keep(StitchApplication.start(config("second"), registry, broker.bootstrapServers()));
+        StitchApplication first = kafka.startInstance("first", "user-merge-it", TOKEN);
+        StitchApplication second = kafka.startInstance("second", "user-merge-it", TOKEN);
         assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
         assertThat(second.awaitRunning(Duration.ofSeconds(60))).isTrue();
         String raw = TopicNames.defaults().raw();
@@ -96,9 +70,9 @@ class UserMergeIT {
                 aliases.add(alias("a-" + user, user, name(group, (name + 1) % NAMES), "tab-" + user, at(group * 10 + 5)));
             }
         }
-        TestClients.produce(broker.bootstrapServers(), registry, raw, people);
+        TestClients.produce(kafka.bootstrapServers(), kafka.registry(), raw, people);
         Collections.shuffle(aliases, new Random(7));
-        TestClients.produce(broker.bootstrapServers(), registry, raw, aliases);
+        TestClients.produce(kafka.bootstrapServers(), kafka.registry(), raw, aliases);
 
         Set<String> servedBy = new HashSet<>();
         Map<String, String> canonicalByGroup = new java.util.HashMap<>();
@@ -125,9 +99,9 @@ class UserMergeIT {
         }
         assertThat(servedBy).as("both instances own some of the canonical users").hasSize(2);
 
-        List<ConsumerRecord<String, TimelineEvent>> timeline = TestClients.readUntil(broker.bootstrapServers(),
+        List<ConsumerRecord<String, TimelineEvent>> timeline = TestClients.readUntil(kafka.bootstrapServers(),
                 TopicNames.defaults().timeline(), new StringDeserializer(),
-                new AvroSerde<>(TimelineEvent.class, registry).deserializer(),
+                new AvroSerde<>(TimelineEvent.class, kafka.registry()).deserializer(),
                 read -> canonicalByGroup.values().stream().allMatch(user -> eventsOf(read, user).size() >= EVENTS_PER_GROUP),
                 Duration.ofSeconds(60));
         for (var entry : canonicalByGroup.entrySet()) {
@@ -223,24 +197,5 @@ class UserMergeIT {
         List<String> ids = new ArrayList<>();
         timeline.get("events").forEach(event -> ids.add(event.get("messageId").asText()));
         return ids;
-    }
-
-    private AppConfig config(String name) {
-        return AppConfig.fromEnvironment(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "SCHEMA_REGISTRY_URL", registryServer.url(),
-                "STITCH_DATA_DIR", dir.resolve(name).toString(),
-                "STITCH_APPLICATION_ID", "user-merge-it",
-                "STITCH_PARTITIONS", "4",
-                "STITCH_REORDER_GRACE", "300ms",
-                "STITCH_FLUSH_INTERVAL", "100ms",
-                "STITCH_API_PORT", "0",
-                "STITCH_API_TOKEN", TOKEN,
-                "STITCH_API_ADVERTISED_HOST", "localhost"));
-    }
-
-    private <T extends AutoCloseable> T keep(T part) {
-        running.add(part);
-        return part;
     }
 }
