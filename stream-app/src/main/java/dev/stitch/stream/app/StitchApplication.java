@@ -6,15 +6,9 @@ import dev.stitch.stream.api.KafkaErasureRequests;
 import dev.stitch.stream.api.QueryApi;
 import dev.stitch.stream.config.AppConfig;
 import dev.stitch.stream.config.StreamsProperties;
-import dev.stitch.stream.config.TopicNames;
 import dev.stitch.stream.topology.StitchSerdes;
 import dev.stitch.stream.topology.StitchTopology;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,12 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 
 /** The stitching topology running in Kafka Streams, with the query API on its stores: start, state, stop. */
 public final class StitchApplication implements AutoCloseable {
@@ -69,10 +59,7 @@ public final class StitchApplication implements AutoCloseable {
         try {
             Properties props = streamsProperties(config, bootstrapServers);
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.api().withPort(api.port()).applicationServer());
-            if (config.createTopics()) {
-                createMissingTopics(props, config.settings().topics(), config.partitions());
-            }
-            requireUserMovesLikeRaw(props, config.settings().topics());
+            ApplicationTopics.prepare(props, config.settings().topics(), config.partitions(), config.createTopics());
             KafkaStreams streams = new KafkaStreams(StitchTopology.build(config.settings(), serdes, props), props);
             streams.setUncaughtExceptionHandler(StitchApplication::onStreamThreadFailure);
             StateRestoreLog restores = new StateRestoreLog();
@@ -158,68 +145,8 @@ public final class StitchApplication implements AutoCloseable {
                 .withTimeout(CLOSE_TIMEOUT));
     }
 
-    private static void createMissingTopics(Properties props, TopicNames topics, int partitions) {
-        Properties adminProps = adminProperties(props);
-        // The identity changes are keyed by id, the latest change of an id is its mapping: compacted,
-        // so an erased id's tombstone removes every record that named its user (R13).
-        List<NewTopic> wanted = List.of(topics.raw(), topics.timeline(), topics.anonymous(), topics.identityChanges(),
-                        topics.deadLetters(), topics.userMoves()).stream()
-                .map(name -> new NewTopic(name, Optional.of(partitions), Optional.empty()))
-                .map(topic -> topic.name().equals(topics.identityChanges())
-                        ? topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
-                        : topic)
-                .toList();
-        try (Admin admin = Admin.create(only(AdminClientConfig.configNames(), adminProps))) {
-            for (var entry : admin.createTopics(wanted).values().entrySet()) {
-                try {
-                    entry.getValue().get();
-                    log.info("Created topic {} with {} partitions", entry.getKey(), partitions);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Could not create topic " + entry.getKey() + ": "
-                                + e.getCause().getMessage() + ". Create it yourself, or check the broker's ACLs.", e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating topics", e);
-        }
-    }
-
-    /**
-     * The timeline stage reads the user-moves topic beside a repartition topic as large as the raw
-     * topic, partition by partition: with another partition count, moved events would reach the wrong
-     * task. Refuses to start then, rather than lose them.
-     */
-    private static void requireUserMovesLikeRaw(Properties props, TopicNames topics) {
-        try (Admin admin = Admin.create(only(AdminClientConfig.configNames(), adminProperties(props)))) {
-            var described = admin.describeTopics(List.of(topics.raw(), topics.userMoves())).topicNameValues();
-            int raw = described.get(topics.raw()).get().partitions().size();
-            int moves = described.get(topics.userMoves()).get().partitions().size();
-            if (raw != moves) {
-                throw new IllegalStateException("Topic " + topics.userMoves() + " has " + moves + " partitions and " + topics.raw()
-                        + " has " + raw + "; they must have the same number. Create " + topics.userMoves() + " again with " + raw
-                        + " partitions (it holds only records on their way between users).");
-            }
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not describe topics " + topics.raw() + " and " + topics.userMoves() + ": "
-                    + e.getCause().getMessage() + ". Create them before the first start (the deploy guide lists them).", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while describing topics", e);
-        }
-    }
-
-    private static Properties adminProperties(Properties props) {
-        Properties adminProps = new Properties();
-        adminProps.putAll(props);
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-        return adminProps;
-    }
-
     /** A client warns about every key it does not know (the Streams-only ones): give it only its own. */
-    private static Properties only(Set<String> known, Properties props) {
+    static Properties only(Set<String> known, Properties props) {
         Properties clean = new Properties();
         props.forEach((key, value) -> {
             if (known.contains(key.toString())) {

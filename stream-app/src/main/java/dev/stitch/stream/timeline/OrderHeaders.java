@@ -1,6 +1,8 @@
 package dev.stitch.stream.timeline;
 
+import dev.stitch.schema.SegmentEvent;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +19,12 @@ public final class OrderHeaders {
     private OrderHeaders() {
     }
 
-    public static void write(Headers headers, long eventTime, String messageId) {
-        headers.remove(EVENT_TIME).remove(MESSAGE_ID);
-        headers.add(EVENT_TIME, ByteBuffer.allocate(Long.BYTES).putLong(eventTime).array());
-        headers.add(MESSAGE_ID, messageId.getBytes(StandardCharsets.UTF_8));
+    /** The headers an encoded event travels to the timeline stage with: its event time and messageId. */
+    public static Headers of(SegmentEvent event) {
+        Headers headers = new RecordHeaders();
+        headers.add(EVENT_TIME, ByteBuffer.allocate(Long.BYTES).putLong(event.getTimestamp().toEpochMilli()).array());
+        headers.add(MESSAGE_ID, event.getMessageId().getBytes(StandardCharsets.UTF_8));
+        return headers;
     }
 
     static long eventTime(Headers headers) {

@@ -1,7 +1,6 @@
 package dev.stitch.stream.timeline;
 
 import dev.stitch.schema.TimelineEvent;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -31,9 +30,7 @@ public final class TimelineEventEncoder implements Processor<String, TimelineEve
 
     @Override
     public void process(Record<String, TimelineEvent> record) {
-        var event = record.value().getEvent();
-        RecordHeaders headers = new RecordHeaders();
-        OrderHeaders.write(headers, event.getTimestamp().toEpochMilli(), event.getMessageId());
-        context.forward(new Record<>(record.key(), serializer.serialize(subjectTopic, record.value()), record.timestamp(), headers));
+        context.forward(new Record<>(record.key(), serializer.serialize(subjectTopic, record.value()), record.timestamp(),
+                OrderHeaders.of(record.value().getEvent())));
     }
 }

@@ -9,8 +9,6 @@ import dev.stitch.stream.topology.Catalogue;
 import dev.stitch.stream.topology.ErasureMemory;
 import dev.stitch.stream.topology.MirroredStore;
 import dev.stitch.stream.topology.StitchSerdes;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -106,7 +104,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
             return;
         }
         if (change.getKind() == ChangeKind.MERGED && userId.equals(change.getId())) {
-            moveTo(change.getUserId(), userId, time);
+            moveTo(userId, change.getUserId(), time);
             return;
         }
         profiles.apply(userId, change);
@@ -141,14 +139,13 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
      * stitched history, in event-time order, and so will its later events. Its traits go with its
      * identify calls; its linked ids follow as their own changes.
      */
-    private void moveTo(String into, String userId, long time) {
+    private void moveTo(String userId, String into, long time) {
         String topic = settings.topics().timeline();
         for (byte[] encoded : buffer.removeAll(userId)) {
             TimelineEvent event = eventDeserializer.deserialize(topic, encoded);
             event.setStitched(true);
-            Headers headers = new RecordHeaders();
-            OrderHeaders.write(headers, event.getEvent().getTimestamp().toEpochMilli(), event.getEvent().getMessageId());
-            context.forward(new Record<>(into, new TimelineOutput.Moved(eventSerializer.serialize(topic, event)), time, headers));
+            context.forward(new Record<>(into, new TimelineOutput.Moved(eventSerializer.serialize(topic, event)), time,
+                    OrderHeaders.of(event.getEvent())));
         }
         profiles.forget(userId);
         sequencer.forget(userId, false);

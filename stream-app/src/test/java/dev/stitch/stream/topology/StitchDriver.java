@@ -12,7 +12,6 @@ import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.timeline.OrderHeaders;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -108,9 +107,8 @@ public final class StitchDriver implements AutoCloseable {
      * {@code userId} sends it there (R8), arriving at {@code arrival}.
      */
     StitchDriver sendMoved(String userId, SegmentEvent event, Instant arrival) {
-        RecordHeaders headers = new RecordHeaders();
-        OrderHeaders.write(headers, event.getTimestamp().toEpochMilli(), event.getMessageId());
-        moves.pipeInput(new TestRecord<>(userId, new TimelineEvent(event.getUserId(), null, true, false, event), headers, arrival));
+        moves.pipeInput(new TestRecord<>(userId, new TimelineEvent(event.getUserId(), null, true, false, event),
+                OrderHeaders.of(event), arrival));
         return this;
     }
 
