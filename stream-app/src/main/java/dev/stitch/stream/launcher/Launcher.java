@@ -18,11 +18,15 @@ import java.util.concurrent.Callable;
  * The command line: {@code stream} (the default) runs the stitching application, against external
  * Kafka or as the embedded default (with the Segment bridge); {@code bridge} runs the bridge alone;
  * {@code replay FILE} backfills Segment events; {@code timeline USER_ID} prints a user's stitched
- * timeline. Settings come from environment variables (README).
+ * timeline; {@code dead-letters} prints the newest refused records. Settings come from environment
+ * variables (README).
  */
 @Command(name = "stitch", mixinStandardHelpOptions = true, version = "stitch 0.1.0",
-        description = "Real-time identity stitching for Segment events on Kafka Streams.",
-        subcommands = {StreamCommand.class, BridgeCommand.class, ReplayCommand.class, TimelineCommand.class})
+        description = {"Real-time identity stitching for Segment events on Kafka Streams.",
+                "Without a command, runs 'stream' (the embedded default when KAFKA_BOOTSTRAP_SERVERS is unset).",
+                "'stitch help COMMAND' or 'stitch COMMAND --help' tells more of a command."},
+        subcommands = {StreamCommand.class, BridgeCommand.class, ReplayCommand.class, TimelineCommand.class,
+                DeadLettersCommand.class, CommandLine.HelpCommand.class})
 public final class Launcher implements Callable<Integer> {
 
     private final Map<String, String> environment;

@@ -37,7 +37,7 @@ import java.util.concurrent.Future;
  * reported with their line number and skipped; a replayed line keeps its messageId (or gets one
  * derived from its content), so replaying a file twice adds nothing.
  */
-@Command(name = "replay", description = "Write a file of newline-delimited Segment events to the raw topic.")
+@Command(name = "replay", mixinStandardHelpOptions = true, description = "Write a file of newline-delimited Segment events to the raw topic.")
 final class ReplayCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -57,6 +57,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (!Files.isReadable(file)) {
             launcher.err().println("stitch: cannot read " + file);
             return 2;
+        }
+        if (!KafkaReachability.check(config, launcher.err())) {
+            return 1;
         }
         String topic = config.settings().topics().raw();
         var registry = SchemaRegistries.connect(config.registryOrEmbedded(), config.registryUserInfo());

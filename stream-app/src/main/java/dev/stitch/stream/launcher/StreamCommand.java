@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the stitching application until stopped; with no KAFKA_BOOTSTRAP_SERVERS, the embedded default. */
-@Command(name = "stream", description = "Run the stitching application (embedded Kafka when KAFKA_BOOTSTRAP_SERVERS is unset).")
+@Command(name = "stream", mixinStandardHelpOptions = true,
+        description = "Run the stitching application (the default command; embedded Kafka when KAFKA_BOOTSTRAP_SERVERS is unset).")
 final class StreamCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -30,8 +31,26 @@ final class StreamCommand implements Callable<Integer> {
             if (bridgeConfig == null) {
                 return 2;
             }
-            EmbeddedStack stack = EmbeddedStack.start(config, bridgeConfig);
-            running = stack;
+            EmbeddedStartChecks claimed;
+            EmbeddedStack stack;
+            try {
+                claimed = EmbeddedStartChecks.claim(config, bridgeConfig);
+            } catch (EmbeddedStartChecks.StartRefused refused) {
+                launcher.err().println("stitch: " + refused.getMessage());
+                return 2;
+            }
+            try {
+                stack = EmbeddedStack.start(config, bridgeConfig);
+            } catch (RuntimeException e) {
+                claimed.close();
+                launcher.err().println("stitch: the embedded default could not start: " + rootMessage(e)
+                        + " (the log above has the details)");
+                return 1;
+            }
+            running = () -> {
+                stack.close();
+                claimed.close();
+            };
             printEmbeddedBanner(config, stack, bridgeConfig.writeKeys().get(0));
         } else {
             if (config.api().token() == null) {
@@ -56,6 +75,14 @@ final class StreamCommand implements Callable<Integer> {
         }, "stitch-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
     private void printEmbeddedBanner(AppConfig config, EmbeddedStack stack, String writeKey) {

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  * Prints one user's records from the timeline topic, one line each, as committed so far: it reads
  * the one partition the user's key maps to, from the beginning to its current end.
  */
-@Command(name = "timeline", description = "Print a user's stitched timeline from the timeline topic.")
+@Command(name = "timeline", mixinStandardHelpOptions = true, description = "Print a user's stitched timeline from the timeline topic.")
 final class TimelineCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -41,6 +41,9 @@ final class TimelineCommand implements Callable<Integer> {
         AppConfig config = launcher.configuration();
         if (config == null) {
             return 2;
+        }
+        if (!KafkaReachability.check(config, launcher.err())) {
+            return 1;
         }
         String topic = config.settings().topics().timeline();
         var registry = SchemaRegistries.connect(config.registryOrEmbedded(), config.registryUserInfo());

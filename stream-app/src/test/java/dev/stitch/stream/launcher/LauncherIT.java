@@ -4,6 +4,11 @@ import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.stream.app.EmbeddedStack;
 import dev.stitch.stream.config.AppConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -21,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -126,6 +132,31 @@ class LauncherIT {
                     .contains("line 2 (event): a track event needs \"event\"")
                     .contains("line 3: not valid JSON")
                     .contains("line 5: expected a JSON object, one event per line");
+        }
+    }
+
+    @Test
+    void deadLettersPrintsTheNewestRefusedRecordsWithTheirReasons() throws Exception {
+        Map<String, String> stackEnv = Map.of("STITCH_DATA_DIR", dir.resolve("data").toString(),
+                "STITCH_KAFKA_PORT", "0", "STITCH_API_PORT", "0", "STITCH_API_TOKEN", "test-token", "STITCH_REGISTRY_PORT", "0");
+        try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv), BRIDGE)) {
+            Map<String, String> clientEnv = clientEnv(stack);
+            assertThat(run(clientEnv, "dead-letters").out()).contains("(no dead letters on stitch.dlq)");
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+            try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>("segment.raw", "not-an-event", new byte[]{42, 42})).get();
+            }
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Result letters = run(clientEnv, "dead-letters");
+            while (!letters.out().contains("not-an-event") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                letters = run(clientEnv, "dead-letters");
+            }
+            assertThat(letters.exit()).isZero();
+            assertThat(letters.out()).contains("segment.raw/").contains("not-an-event");
+            assertThat(letters.out().lines().skip(1).findFirst().orElse("")).as(letters.out()).doesNotStartWith("-");
         }
     }
 
