@@ -8,6 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -73,6 +74,30 @@ public final class Launcher implements Callable<Integer> {
             err().println("stitch: " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The configuration of the embedded default itself: as {@link #configuration()}, but an API token
+     * it makes up is kept in the data directory ({@link EmbeddedCredentials}) and used again on the
+     * next start, so clients keep working across restarts.
+     */
+    AppConfig embeddedConfiguration() {
+        AppConfig first = configuration();
+        if (first == null || !first.embedded()) {
+            return first;
+        }
+        Map<String, String> env = new HashMap<>(environment);
+        env.putIfAbsent("STITCH_API_HOST", "localhost");
+        try {
+            return AppConfig.fromEnvironment(credentials(first).fill(env, Map.of("STITCH_API_TOKEN", "tok_")));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            err().println("stitch: " + e.getMessage());
+            return null;
+        }
+    }
+
+    EmbeddedCredentials credentials(AppConfig config) {
+        return new EmbeddedCredentials(config.dataDir());
     }
 
     /**

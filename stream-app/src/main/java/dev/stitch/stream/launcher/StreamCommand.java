@@ -21,7 +21,7 @@ final class StreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        AppConfig config = launcher.configuration();
+        AppConfig config = launcher.embeddedConfiguration();
         if (config == null) {
             return 2;
         }
