@@ -60,6 +60,11 @@ final class EmbeddedCredentials {
         return filled;
     }
 
+    /** The value kept for {@code variable}, or null when none is kept. */
+    String kept(String variable) {
+        return read().getProperty(variable);
+    }
+
     private Properties read() {
         Properties kept = new Properties();
         if (Files.isRegularFile(file)) {

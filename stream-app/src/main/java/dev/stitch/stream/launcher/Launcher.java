@@ -60,7 +60,8 @@ public final class Launcher implements Callable<Integer> {
     /**
      * The configuration, or null after telling the user on standard error what is wrong. In the
      * embedded default the query API listens on localhost and, when STITCH_API_TOKEN is unset, takes
-     * a token generated for this run (never a fixed default).
+     * the token the embedded default keeps in its data directory, else one made up for this run (never a
+     * fixed default).
      */
     AppConfig configuration() {
         Map<String, String> env = new HashMap<>(environment);
@@ -69,8 +70,15 @@ public final class Launcher implements Callable<Integer> {
             env.putIfAbsent("STITCH_API_HOST", "localhost");
         }
         try {
-            return AppConfig.fromEnvironment(env);
-        } catch (IllegalArgumentException e) {
+            AppConfig config = AppConfig.fromEnvironment(env);
+            String kept = config.embedded() && environment.get("STITCH_API_TOKEN") == null
+                    ? credentials(config).kept("STITCH_API_TOKEN") : null;
+            if (kept != null) {
+                env.put("STITCH_API_TOKEN", kept);
+                config = AppConfig.fromEnvironment(env);
+            }
+            return config;
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             err().println("stitch: " + e.getMessage());
             return null;
         }

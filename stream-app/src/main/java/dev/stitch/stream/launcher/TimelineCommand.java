@@ -71,7 +71,7 @@ final class TimelineCommand implements Callable<Integer> {
                 }
             }
             if (printed == 0) {
-                launcher.out().println("(no events for " + userId + " on " + topic + " yet)");
+                launcher.out().println(UserStatus.ofUserWithoutRecords(config, userId, topic));
             }
         }
         return 0;
