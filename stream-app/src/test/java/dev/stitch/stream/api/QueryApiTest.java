@@ -99,6 +99,44 @@ class QueryApiTest {
     }
 
     @Test
+    void aUserWhoseEventsStillWaitIsFoundWithItsProfileCountingThem() throws Exception {
+        stitch.send(page("p1", "pixel-1", "Home", at(1)))
+                .send(serverIdentify("i1", "user-42", "pixel-1", at(2)));
+        api.serve(new DriverStateAccess(stitch));
+
+        assertThat(stitch.timelineRecords()).as("both still wait").isEmpty();
+        Answer timeline = get("/v1/users/user-42/timeline", TOKEN);
+        assertThat(timeline.status).isEqualTo(200);
+        assertThat(timeline.json.get("events")).extracting(event -> event.get("messageId").asText()).containsExactly("p1", "i1");
+        Answer profile = get("/v1/users/user-42", TOKEN);
+        assertThat(profile.status).isEqualTo(200);
+        assertThat(profile.json.get("eventCount").asLong()).isEqualTo(2);
+        assertThat(profile.json.get("anonymousIds")).extracting(JsonNode::asText).containsExactly("pixel-1");
+        assertThat(profile.json.get("anonymousIdCount").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aUserIdMergedAMomentAgoIsAnsweredForItsUserOnceItsEventsShowThere() throws Exception {
+        stitch.send(SegmentEvents.track("p1", "user-p", null, "Signed up", at(1))).settle()
+                .send(SegmentEvents.track("p2", "user-p", null, "Clicked", at(2)))
+                .send(SegmentEvents.alias("a1", "user-p", "user-u", null, at(3)));
+        api.serve(new DriverStateAccess(stitch));
+
+        Answer timeline = get("/v1/users/user-u/timeline", TOKEN);
+        assertThat(timeline.json.get("events")).as("P's events show on U, the waiting one too")
+                .extracting(event -> event.get("messageId").asText()).containsExactly("p1", "p2", "a1");
+        Answer profile = get("/v1/users/user-p", TOKEN);
+        assertThat(profile.status).isEqualTo(200);
+        assertThat(profile.json.get("userId").asText()).isEqualTo("user-u");
+        assertThat(profile.json.get("mergedFrom").asText()).isEqualTo("user-p");
+        assertThat(profile.json.get("eventCount").asLong()).isEqualTo(3);
+        assertThat(profile.json.get("mergedIds")).extracting(JsonNode::asText).containsExactly("user-p");
+        Answer merged = get("/v1/users/user-p/timeline", TOKEN);
+        assertThat(merged.json.get("mergedFrom").asText()).isEqualTo("user-p");
+        assertThat(merged.json.get("events")).hasSize(3);
+    }
+
+    @Test
     void idsWithSlashesAndSpacesAreLookedUpDecoded() throws Exception {
         stitch.send(serverIdentify("i1", "user/with space", "pixel-1", at(1))).settle();
         api.serve(new DriverStateAccess(stitch));
