@@ -188,7 +188,7 @@ final class QueryRoutes {
                         } else {
                             answer.body().ifPresentOrElse(
                                     body -> ApiAnswers.json(ctx, 200, mergedFrom(body, requested, userId).toString()),
-                                    () -> ApiAnswers.error(ctx, 404, "not_found", "No user with id " + requested + ".", "userId"));
+                                    () -> notFound(ctx, requested, userId));
                         }
                     })
                     .onFailure(error -> failed(ctx, error));
@@ -199,6 +199,19 @@ final class QueryRoutes {
                     : new Forward(ctx.request().uri(), null, 0));
         } else {
             ApiAnswers.unavailable(ctx, "The application cannot answer yet: " + ((Location.Unavailable) location).reason() + ".");
+        }
+    }
+
+    /**
+     * A user id merged into a user that has no events yet is no unknown id: its events are on their way
+     * there (R8), and the look-up answers in a moment.
+     */
+    private static void notFound(RoutingContext ctx, String requested, String userId) {
+        if (requested.equals(userId)) {
+            ApiAnswers.error(ctx, 404, "not_found", "No user with id " + requested + ".", "userId");
+        } else {
+            ApiAnswers.unavailable(ctx, "User " + requested + " is being merged into user " + userId
+                    + " and its events are on their way there; ask again in a moment.");
         }
     }
 

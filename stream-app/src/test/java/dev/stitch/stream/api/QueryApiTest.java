@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.stream.config.ApiConfig;
 import dev.stitch.stream.config.StitchSettings;
+import dev.stitch.stream.topology.Catalogue;
 import dev.stitch.stream.topology.SegmentEvents;
 import dev.stitch.stream.topology.StitchDriver;
 import org.junit.jupiter.api.AfterEach;
@@ -134,6 +135,21 @@ class QueryApiTest {
         Answer merged = get("/v1/users/user-p/timeline", TOKEN);
         assertThat(merged.json.get("mergedFrom").asText()).isEqualTo("user-p");
         assertThat(merged.json.get("events")).hasSize(3);
+    }
+
+    @Test
+    void aUserIdMergedIntoAUserItsEventsHaveNotReachedYetIsAnsweredInAMomentNotUnknown() throws Exception {
+        serveFlow();
+        // The moment between the merge and the arrival of the merged id's events at its user (R8).
+        stitch.<String, String>store(Catalogue.MERGED_TIMELINES_STORE).put("user-p", "user-new");
+
+        for (String path : new String[]{"/v1/users/user-p", "/v1/users/user-p/timeline"}) {
+            Answer answer = get(path, TOKEN);
+            assertThat(answer.status).as(path).isEqualTo(503);
+            assertThat(answer.headers.firstValue("Retry-After")).hasValue("1");
+            assertThat(answer.json.get("message").asText()).contains("user-p is being merged into user user-new");
+        }
+        assertThat(get("/v1/users/user-new", TOKEN).status).as("asked for itself, the user is unknown").isEqualTo(404);
     }
 
     @Test
