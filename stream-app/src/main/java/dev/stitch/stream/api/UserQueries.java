@@ -121,6 +121,13 @@ final class UserQueries {
         return Optional.of(body);
     }
 
+    /** Whether the user was erased and its later events are dropped (R13, with suppression). */
+    boolean isErased(String userId, int partition) {
+        ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition);
+        UserState user = users.get(userId);
+        return user != null && user.getErased();
+    }
+
     /** The user {@code userId} is a name of, when it was merged into another user (R8). */
     Optional<String> mergedInto(String userId, int partition) {
         ReadOnlyKeyValueStore<String, String> merged = state.store(Catalogue.MERGED_TIMELINES_STORE, partition);

@@ -2,6 +2,7 @@ package dev.stitch.stream.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.events.SegmentEventParser;
+import dev.stitch.schema.internal.UserState;
 import dev.stitch.stream.config.ApiConfig;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.topology.Catalogue;
@@ -150,6 +151,17 @@ class QueryApiTest {
             assertThat(answer.json.get("message").asText()).contains("user-p is being merged into user user-new");
         }
         assertThat(get("/v1/users/user-new", TOKEN).status).as("asked for itself, the user is unknown").isEqualTo(404);
+    }
+
+    @Test
+    void aUserIdMergedIntoAUserErasedForGoodIsNotFound() throws Exception {
+        serveFlow();
+        stitch.<String, UserState>store(Catalogue.USER_STATE_STORE).put("user-gone", new UserState(0L, 0L, "", 0L, 0L, 0L, true));
+        stitch.<String, String>store(Catalogue.MERGED_TIMELINES_STORE).put("user-p", "user-gone");
+
+        Answer answer = get("/v1/users/user-p", TOKEN);
+        assertThat(answer.status).isEqualTo(404);
+        assertThat(answer.json.get("message").asText()).isEqualTo("No user with id user-p.");
     }
 
     @Test
