@@ -147,8 +147,11 @@ final class QueryRoutes {
         Optional<ObjectNode> apply(UserQueries queries, String userId, int partition);
     }
 
-    /** What one partition's stores say of a user id: its data, or that it is a name of another user (R8). */
-    private record UserAnswer(Optional<ObjectNode> body, String mergedInto) {
+    /**
+     * What one partition's stores say of a user id: its data, or that it is a name of another user (R8);
+     * without data, whether it was erased and stays so (R13, with suppression).
+     */
+    private record UserAnswer(Optional<ObjectNode> body, String mergedInto, boolean erased) {
     }
 
     /**
@@ -180,15 +183,18 @@ final class QueryRoutes {
         if (location instanceof Location.Local local) {
             ctx.response().putHeader(SERVED_BY_HEADER, app.self());
             vertx.executeBlocking(() -> app.queries().mergedInto(userId, local.partition())
-                            .map(into -> new UserAnswer(Optional.empty(), into))
-                            .orElseGet(() -> new UserAnswer(read.apply(app.queries(), userId, local.partition()), null)), false)
+                            .map(into -> new UserAnswer(Optional.empty(), into, false))
+                            .orElseGet(() -> {
+                                Optional<ObjectNode> body = read.apply(app.queries(), userId, local.partition());
+                                return new UserAnswer(body, null, body.isEmpty() && app.queries().isErased(userId, local.partition()));
+                            }), false)
                     .onSuccess(answer -> {
                         if (answer.mergedInto() != null) {
                             followMerge(ctx, requested, answer.mergedInto(), hops, pathSuffix, read);
                         } else {
                             answer.body().ifPresentOrElse(
                                     body -> ApiAnswers.json(ctx, 200, mergedFrom(body, requested, userId).toString()),
-                                    () -> ApiAnswers.error(ctx, 404, "not_found", "No user with id " + requested + ".", "userId"));
+                                    () -> notFound(ctx, requested, userId, answer.erased()));
                         }
                     })
                     .onFailure(error -> failed(ctx, error));
@@ -199,6 +205,19 @@ final class QueryRoutes {
                     : new Forward(ctx.request().uri(), null, 0));
         } else {
             ApiAnswers.unavailable(ctx, "The application cannot answer yet: " + ((Location.Unavailable) location).reason() + ".");
+        }
+    }
+
+    /**
+     * A user id merged into a user that has no events yet is no unknown id: its events are on their way
+     * there (R8), and the look-up answers in a moment; unless that user was erased for good.
+     */
+    private static void notFound(RoutingContext ctx, String requested, String userId, boolean erased) {
+        if (requested.equals(userId) || erased) {
+            ApiAnswers.error(ctx, 404, "not_found", "No user with id " + requested + ".", "userId");
+        } else {
+            ApiAnswers.unavailable(ctx, "User " + requested + " is being merged into user " + userId
+                    + " and its events are on their way there; ask again in a moment.");
         }
     }
 

@@ -85,7 +85,11 @@ final class UserQueries {
         return Optional.of(body);
     }
 
-    /** The user's profile: merged traits, linked anonymous ids, user ids merged into it, first and last seen, event count. */
+    /**
+     * The user's profile: merged traits, linked anonymous ids, user ids merged into it, first and last
+     * seen, event count. It exists from the user's first event on, and counts the events its timeline
+     * shows, emitted or still waiting.
+     */
     Optional<ObjectNode> profile(String userId, int partition) {
         ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition);
         UserState user = users.get(userId);
@@ -98,16 +102,30 @@ final class UserQueries {
         ObjectNode traits = body.putObject("traits");
         ArrayNode anonymousIds = body.putArray("anonymousIds");
         ArrayNode mergedIds = body.putArray("mergedIds");
+        long anonymousIdCount = 0;
+        long mergedIdCount = 0;
         if (profile != null) {
             Map<String, TraitValue> sorted = new TreeMap<>(profile.getTraits());
             sorted.forEach((name, value) -> traits.set(name, parse(value.getJson())));
             profile.getAnonymousIds().forEach(anonymousIds::add);
             profile.getMergedIds().forEach(mergedIds::add);
+            anonymousIdCount = profile.getAnonymousIds().size() + profile.getUnlistedAnonymousIds();
+            mergedIdCount = profile.getMergedIds().size() + profile.getUnlistedMergedIds();
         }
+        // The lists hold the latest ids, up to a bound; the counts say how many the user has in all.
+        body.put("anonymousIdCount", anonymousIdCount);
+        body.put("mergedIdCount", mergedIdCount);
         body.put("firstSeen", Instant.ofEpochMilli(user.getFirstSeen()).toString());
         body.put("lastSeen", Instant.ofEpochMilli(user.getLastSeen()).toString());
         body.put("eventCount", user.getEventCount());
         return Optional.of(body);
+    }
+
+    /** Whether the user was erased and its later events are dropped (R13, with suppression). */
+    boolean isErased(String userId, int partition) {
+        ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition);
+        UserState user = users.get(userId);
+        return user != null && user.getErased();
     }
 
     /** The user {@code userId} is a name of, when it was merged into another user (R8). */

@@ -97,7 +97,8 @@ public record AppConfig(
                 read.integer("STITCH_HISTORY_MAX_EVENTS", defaults.historyMaxEventsPerId(), 1, 1_000_000),
                 read.duration("STITCH_HISTORY_SCAN_INTERVAL", defaults.historyExpiryScanInterval()),
                 read.integer("STITCH_MAX_ANONYMOUS_IDS", defaults.maxAnonymousIdsPerUser(), 1, 10_000_000),
-                read.flag("STITCH_ERASURE_SUPPRESS", defaults.suppressErasedUsers()));
+                read.flag("STITCH_ERASURE_SUPPRESS", defaults.suppressErasedUsers()),
+                readProfileBounds(read));
         if (settings.flushInterval().isZero() || settings.flushInterval().isNegative()) {
             read.problem("STITCH_FLUSH_INTERVAL must be longer than zero");
         }
@@ -123,5 +124,19 @@ public record AppConfig(
                 read.kafkaClientOverrides());
         read.check("configuration");
         return config;
+    }
+
+    private static ProfileBounds readProfileBounds(EnvironmentReader read) {
+        long traitBytes = read.bytes("STITCH_PROFILE_MAX_TRAIT_BYTES", ProfileBounds.DEFAULT_MAX_TRAIT_BYTES);
+        if (traitBytes < 1 || traitBytes > ProfileBounds.MAX_TRAIT_BYTES_LIMIT) {
+            read.problem("STITCH_PROFILE_MAX_TRAIT_BYTES must be from 1 byte to " + (ProfileBounds.MAX_TRAIT_BYTES_LIMIT >> 10)
+                    + "kb, not " + traitBytes + " bytes");
+            traitBytes = ProfileBounds.DEFAULT_MAX_TRAIT_BYTES;
+        }
+        return new ProfileBounds(
+                read.integer("STITCH_PROFILE_MAX_TRAITS", ProfileBounds.DEFAULT_MAX_TRAITS, 1, ProfileBounds.MAX_TRAITS_LIMIT),
+                (int) traitBytes,
+                read.integer("STITCH_PROFILE_LISTED_ANONYMOUS_IDS", ProfileBounds.DEFAULT_LISTED_IDS, 0, ProfileBounds.LISTED_IDS_LIMIT),
+                read.integer("STITCH_PROFILE_LISTED_MERGED_IDS", ProfileBounds.DEFAULT_LISTED_IDS, 0, ProfileBounds.LISTED_IDS_LIMIT));
     }
 }

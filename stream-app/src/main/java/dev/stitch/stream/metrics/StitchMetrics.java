@@ -27,6 +27,7 @@ public final class StitchMetrics {
     private final Sensor suppressed;
     private final Sensor historyExpired;
     private final Sensor lateEvents;
+    private final Sensor profileTraitsDropped;
 
     private StitchMetrics(StreamsMetrics metrics, String thread) {
         deadLetters = counter(metrics, thread, "dead-letters", "Records sent to the dead-letter topic.");
@@ -43,6 +44,8 @@ public final class StitchMetrics {
         historyExpired = counter(metrics, thread, "history-expired",
                 "Buffered anonymous events dropped unstitched by the buffer's time or size bound.");
         lateEvents = counter(metrics, thread, "late-events", "Events emitted after a later event of the same user.");
+        profileTraitsDropped = counter(metrics, thread, "profile-traits-dropped",
+                "Traits dropped from profiles at their bounds (STITCH_PROFILE_MAX_TRAITS, STITCH_PROFILE_MAX_TRAIT_BYTES), oldest set first.");
     }
 
     public static StitchMetrics of(ProcessingContext context) {
@@ -91,6 +94,10 @@ public final class StitchMetrics {
 
     public void late() {
         lateEvents.record();
+    }
+
+    public void profileTraitsDropped(int count) {
+        profileTraitsDropped.record(count);
     }
 
     private static Sensor counter(StreamsMetrics metrics, String thread, String name, String description) {

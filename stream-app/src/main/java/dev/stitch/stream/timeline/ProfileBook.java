@@ -6,27 +6,33 @@ import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.SegmentEvent;
-import dev.stitch.schema.internal.TraitValue;
 import dev.stitch.schema.internal.UserProfile;
+import dev.stitch.stream.config.ProfileBounds;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Keeps each user's profile: the traits merged from the user's identify calls (per trait, the value of
  * the latest event time wins, so a late identify does not overwrite a newer value) and the anonymous
- * ids linked to the user, as the identity stage's changes say.
+ * ids linked to the user, as the identity stage's changes say. Every part is bounded
+ * ({@link ProfileBounds}): the newest traits are kept, and the latest ids listed with a count of the rest.
  */
 public final class ProfileBook {
 
     private final KeyValueStore<String, UserProfile> profiles;
+    private final BoundedTraits traits;
+    private final ProfileBounds bounds;
 
-    ProfileBook(KeyValueStore<String, UserProfile> profiles) {
+    ProfileBook(KeyValueStore<String, UserProfile> profiles, ProfileBounds bounds) {
         this.profiles = profiles;
+        this.traits = new BoundedTraits(bounds);
+        this.bounds = bounds;
     }
 
     /**
@@ -58,43 +64,47 @@ public final class ProfileBook {
      */
     void apply(String userId, IdentityChange change) {
         UserProfile profile = profileOf(userId);
-        List<String> ids = change.getKind() == ChangeKind.MERGED ? profile.getMergedIds() : profile.getAnonymousIds();
-        String id = change.getId();
-        boolean changed;
-        if (userId.equals(change.getUserId())) {
-            changed = !ids.contains(id) && ids.add(id);
-        } else {
-            changed = ids.remove(id);
-        }
+        boolean merge = change.getKind() == ChangeKind.MERGED;
+        ListedIds ids = merge
+                ? new ListedIds(profile.getMergedIds(), profile.getUnlistedMergedIds(), bounds.listedMergedIds())
+                : new ListedIds(profile.getAnonymousIds(), profile.getUnlistedAnonymousIds(), bounds.listedAnonymousIds());
+        boolean changed = userId.equals(change.getUserId()) ? ids.add(change.getId()) : ids.remove(change.getId());
         if (!changed) {
             return;
         }
-        if (profile.getAnonymousIds().isEmpty() && profile.getMergedIds().isEmpty() && profile.getTraits().isEmpty()) {
+        if (merge) {
+            profile.setUnlistedMergedIds(ids.unlisted());
+        } else {
+            profile.setUnlistedAnonymousIds(ids.unlisted());
+        }
+        if (isEmpty(profile)) {
             profiles.delete(userId);
         } else {
             profiles.put(userId, profile);
         }
     }
 
-    /** Merges the traits of an identify call into the user's profile; other events leave it as it is. */
-    void note(String userId, SegmentEvent event) {
+    /**
+     * Merges the traits of an identify call into the user's profile; other events leave it as it is.
+     *
+     * @return how many traits the profile's bounds dropped
+     */
+    int note(String userId, SegmentEvent event) {
         if (!"identify".equals(event.getType())) {
-            return;
+            return 0;
         }
-        JsonNode traits = traitsOf(event);
-        if (traits == null || !traits.isObject() || traits.isEmpty()) {
-            return;
+        JsonNode incoming = traitsOf(event);
+        if (incoming == null || !incoming.isObject() || incoming.isEmpty()) {
+            return 0;
         }
-        long time = event.getTimestamp().toEpochMilli();
+        Map<String, String> values = new LinkedHashMap<>();
+        incoming.properties().forEach(trait -> values.put(trait.getKey(), trait.getValue().toString()));
         UserProfile profile = profileOf(userId);
-        Map<String, TraitValue> merged = profile.getTraits();
-        traits.properties().forEach(trait -> {
-            TraitValue current = merged.get(trait.getKey());
-            if (current == null || current.getSetAt() <= time) {
-                merged.put(trait.getKey(), new TraitValue(trait.getValue().toString(), time));
-            }
-        });
-        profiles.put(userId, profile);
+        BoundedTraits.Merged merged = traits.merge(profile.getTraits(), values, event.getTimestamp().toEpochMilli());
+        if (merged.changed()) {
+            profiles.put(userId, profile);
+        }
+        return merged.dropped();
     }
 
     void forget(String userId) {
@@ -104,11 +114,16 @@ public final class ProfileBook {
     private UserProfile profileOf(String userId) {
         UserProfile profile = profiles.get(userId);
         if (profile == null) {
-            return new UserProfile(new HashMap<>(), new ArrayList<>(), new ArrayList<>());
+            return new UserProfile(new HashMap<>(), new ArrayList<>(), new ArrayList<>(), 0L, 0L);
         }
         // Plain, growable collections instead of the ones Avro read back.
         return new UserProfile(new HashMap<>(profile.getTraits()), new ArrayList<>(profile.getAnonymousIds()),
-                new ArrayList<>(profile.getMergedIds()));
+                new ArrayList<>(profile.getMergedIds()), profile.getUnlistedAnonymousIds(), profile.getUnlistedMergedIds());
+    }
+
+    private static boolean isEmpty(UserProfile profile) {
+        return profile.getTraits().isEmpty() && profile.getAnonymousIds().isEmpty() && profile.getMergedIds().isEmpty()
+                && profile.getUnlistedAnonymousIds() == 0 && profile.getUnlistedMergedIds() == 0;
     }
 
     private static JsonNode traitsOf(SegmentEvent event) {

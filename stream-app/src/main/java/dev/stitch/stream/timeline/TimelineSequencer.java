@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Gives each event on a user's timeline its place: the next {@code sequence} (1, 2, 3, ... with no
  * gaps or repeats) and the {@code late} flag when an event with a later time (then messageId) was
- * already emitted for the user (R10).
+ * already emitted for the user (R10). It also counts the events that reached the user, on their
+ * arrival, as the query API's timeline shows them: the profile's event count and first and last seen.
  */
 final class TimelineSequencer {
 
@@ -19,14 +20,36 @@ final class TimelineSequencer {
         this.users = users;
     }
 
+    /**
+     * Counts an event that reached the user's timeline (it waits to be emitted from now on), with its
+     * event time: the user exists from its first event on.
+     */
+    void reached(String userId, long eventTime) {
+        UserState state = users.get(userId);
+        if (state == null) {
+            state = new UserState(0L, eventTime, "", eventTime, eventTime, 0L, false);
+        }
+        state.setFirstSeen(Math.min(state.getFirstSeen(), eventTime));
+        state.setLastSeen(Math.max(state.getLastSeen(), eventTime));
+        state.setEventCount(state.getEventCount() + 1);
+        users.put(userId, state);
+    }
+
     /** Places the events, in the order given, at the end of the user's timeline; sets their fields. */
     void place(String userId, List<TimelineEvent> events) {
         UserState state = users.get(userId);
+        boolean uncounted = state == null;
         for (TimelineEvent event : events) {
             long time = event.getEvent().getTimestamp().toEpochMilli();
             String messageId = event.getEvent().getMessageId();
             if (state == null) {
                 state = new UserState(0L, time, messageId, time, time, 0L, false);
+            }
+            if (uncounted) {
+                // Events that reached the user before an erasure forgot its count (R13) and stayed: counted now.
+                state.setFirstSeen(Math.min(state.getFirstSeen(), time));
+                state.setLastSeen(Math.max(state.getLastSeen(), time));
+                state.setEventCount(state.getEventCount() + 1);
             }
             boolean late = state.getLastSequence() > 0 && isBefore(time, messageId, state);
             long sequence = state.getLastSequence() + 1;
@@ -38,9 +61,6 @@ final class TimelineSequencer {
                 state.setMaxEventTime(time);
                 state.setMaxMessageId(messageId);
             }
-            state.setFirstSeen(Math.min(state.getFirstSeen(), time));
-            state.setLastSeen(Math.max(state.getLastSeen(), time));
-            state.setEventCount(state.getEventCount() + 1);
         }
         if (state != null) {
             users.put(userId, state);

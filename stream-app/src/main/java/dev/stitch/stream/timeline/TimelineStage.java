@@ -23,8 +23,9 @@ import java.util.List;
 /**
  * The timeline stage, keyed by userId: waits a grace period to put each user's events in event-time
  * order, then numbers them and sends them to the user's timeline (R10). It keeps what the query API
- * serves: each user's events by event time (from their arrival on), and the user's profile. A user id
- * merged into another (R8) sends its timeline and its later events on to that user.
+ * serves: each user's events by event time, and the user's profile and event count, all from the
+ * events' arrival on. A user id merged into another (R8) sends its timeline and its later events on
+ * to that user.
  */
 public final class TimelineStage implements Processor<String, byte[], String, TimelineOutput> {
 
@@ -57,7 +58,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         buffer = new ReorderBuffer(context.getStateStore(Catalogue.REORDER_BUFFER_STORE), context.getStateStore(Catalogue.TIMELINE_STORE),
                 settings.reorderGrace().toMillis());
         sequencer = new TimelineSequencer(context.getStateStore(Catalogue.USER_STATE_STORE));
-        profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE));
+        profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE), settings.profileBounds());
         erasures = new ErasureMemory(context.getStateStore(Catalogue.RECENT_ERASURES_STORE));
         mergedTimelines = new MirroredStore<>(context.getStateStore(Catalogue.MERGED_TIMELINES_STORE));
         if (!settings.suppressErasedUsers()) {
@@ -90,8 +91,25 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
             return;
         }
         lastRecordWallClock = context.currentSystemTimeMs();
-        buffer.add(record.key(), OrderHeaders.eventTime(record.headers()), OrderHeaders.messageId(record.headers()),
-                record.value(), record.timestamp());
+        long eventTime = OrderHeaders.eventTime(record.headers());
+        reached(userId, eventTime, record);
+        buffer.add(userId, eventTime, OrderHeaders.messageId(record.headers()), record.value(), record.timestamp());
+    }
+
+    /**
+     * An event reached the user: its profile and count take it in at once, before its timeline does,
+     * so a query that sees the event on the timeline sees the profile that counts it, and one that sees
+     * the count sees the traits of what it counts. Only identify calls are decoded here.
+     */
+    private void reached(String userId, long eventTime, Record<String, byte[]> record) {
+        if (OrderHeaders.mayBeIdentify(record.headers())) {
+            TimelineEvent event = eventDeserializer.deserialize(settings.topics().timeline(), record.value());
+            int dropped = profiles.note(userId, event.getEvent());
+            if (dropped > 0) {
+                metrics.profileTraitsDropped(dropped);
+            }
+        }
+        sequencer.reached(userId, eventTime);
     }
 
     /**
@@ -166,8 +184,6 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         List<TimelineEvent> events = new ArrayList<>(eventsWithArrival.size());
         String topic = settings.topics().timeline();
         eventsWithArrival.forEach(entry -> events.add(eventDeserializer.deserialize(topic, entry.key)));
-        // The profile first, then the count: a query that sees the count sees the traits of what it counts.
-        events.forEach(event -> profiles.note(userId, event.getEvent()));
         sequencer.place(userId, events);
         for (int i = 0; i < events.size(); i++) {
             TimelineEvent event = events.get(i);

@@ -34,7 +34,10 @@ public final class Catalogue {
 
     /** Key: {@link UserTimeKey}(userId, event time, messageId) of an event not yet emitted; value: empty, with its arrival time. */
     public static final String REORDER_BUFFER_STORE = "reorder-buffer";
-    /** Key: userId; value: {@code UserState}, the user's sequence and latest emitted event time. */
+    /**
+     * Key: userId; value: {@code UserState}, the user's sequence and latest emitted event time, and the
+     * count and first and last event time of the events that reached it (emitted or waiting).
+     */
     public static final String USER_STATE_STORE = "user-state";
     /** Key: {@link UserTimeKey}(userId, event time, messageId); value: the encoded TimelineEvent as it arrived (no sequence yet). The query API's timelines. */
     public static final String TIMELINE_STORE = "timelines";
@@ -48,7 +51,7 @@ public final class Catalogue {
      * events go to. Few, and checked for every event: kept in memory too.
      */
     public static final String MERGED_TIMELINES_STORE = "merged-timelines";
-    /** Key: userId; value: {@code UserProfile}, the user's merged traits and linked anonymous ids. */
+    /** Key: userId; value: {@code UserProfile}, the user's merged traits and linked ids, within {@code ProfileBounds}. */
     public static final String PROFILE_STORE = "profiles";
 
     /** Repartition: events whose raw key is not their routing key, re-keyed by it. */

@@ -2,8 +2,10 @@ package dev.stitch.stream.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.events.SegmentEventParser;
+import dev.stitch.schema.internal.UserState;
 import dev.stitch.stream.config.ApiConfig;
 import dev.stitch.stream.config.StitchSettings;
+import dev.stitch.stream.topology.Catalogue;
 import dev.stitch.stream.topology.SegmentEvents;
 import dev.stitch.stream.topology.StitchDriver;
 import org.junit.jupiter.api.AfterEach;
@@ -96,6 +98,70 @@ class QueryApiTest {
         Answer canonical = get("/v1/users/user-w", TOKEN);
         assertThat(canonical.json.get("userId").asText()).isEqualTo("user-w");
         assertThat(canonical.json.has("mergedFrom")).isFalse();
+    }
+
+    @Test
+    void aUserWhoseEventsStillWaitIsFoundWithItsProfileCountingThem() throws Exception {
+        stitch.send(page("p1", "pixel-1", "Home", at(1)))
+                .send(serverIdentify("i1", "user-42", "pixel-1", at(2)));
+        api.serve(new DriverStateAccess(stitch));
+
+        assertThat(stitch.timelineRecords()).as("both still wait").isEmpty();
+        Answer timeline = get("/v1/users/user-42/timeline", TOKEN);
+        assertThat(timeline.status).isEqualTo(200);
+        assertThat(timeline.json.get("events")).extracting(event -> event.get("messageId").asText()).containsExactly("p1", "i1");
+        Answer profile = get("/v1/users/user-42", TOKEN);
+        assertThat(profile.status).isEqualTo(200);
+        assertThat(profile.json.get("eventCount").asLong()).isEqualTo(2);
+        assertThat(profile.json.get("anonymousIds")).extracting(JsonNode::asText).containsExactly("pixel-1");
+        assertThat(profile.json.get("anonymousIdCount").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aUserIdMergedAMomentAgoIsAnsweredForItsUserOnceItsEventsShowThere() throws Exception {
+        stitch.send(SegmentEvents.track("p1", "user-p", null, "Signed up", at(1))).settle()
+                .send(SegmentEvents.track("p2", "user-p", null, "Clicked", at(2)))
+                .send(SegmentEvents.alias("a1", "user-p", "user-u", null, at(3)));
+        api.serve(new DriverStateAccess(stitch));
+
+        Answer timeline = get("/v1/users/user-u/timeline", TOKEN);
+        assertThat(timeline.json.get("events")).as("P's events show on U, the waiting one too")
+                .extracting(event -> event.get("messageId").asText()).containsExactly("p1", "p2", "a1");
+        Answer profile = get("/v1/users/user-p", TOKEN);
+        assertThat(profile.status).isEqualTo(200);
+        assertThat(profile.json.get("userId").asText()).isEqualTo("user-u");
+        assertThat(profile.json.get("mergedFrom").asText()).isEqualTo("user-p");
+        assertThat(profile.json.get("eventCount").asLong()).isEqualTo(3);
+        assertThat(profile.json.get("mergedIds")).extracting(JsonNode::asText).containsExactly("user-p");
+        Answer merged = get("/v1/users/user-p/timeline", TOKEN);
+        assertThat(merged.json.get("mergedFrom").asText()).isEqualTo("user-p");
+        assertThat(merged.json.get("events")).hasSize(3);
+    }
+
+    @Test
+    void aUserIdMergedIntoAUserItsEventsHaveNotReachedYetIsAnsweredInAMomentNotUnknown() throws Exception {
+        serveFlow();
+        // The moment between the merge and the arrival of the merged id's events at its user (R8).
+        stitch.<String, String>store(Catalogue.MERGED_TIMELINES_STORE).put("user-p", "user-new");
+
+        for (String path : new String[]{"/v1/users/user-p", "/v1/users/user-p/timeline"}) {
+            Answer answer = get(path, TOKEN);
+            assertThat(answer.status).as(path).isEqualTo(503);
+            assertThat(answer.headers.firstValue("Retry-After")).hasValue("1");
+            assertThat(answer.json.get("message").asText()).contains("user-p is being merged into user user-new");
+        }
+        assertThat(get("/v1/users/user-new", TOKEN).status).as("asked for itself, the user is unknown").isEqualTo(404);
+    }
+
+    @Test
+    void aUserIdMergedIntoAUserErasedForGoodIsNotFound() throws Exception {
+        serveFlow();
+        stitch.<String, UserState>store(Catalogue.USER_STATE_STORE).put("user-gone", new UserState(0L, 0L, "", 0L, 0L, 0L, true));
+        stitch.<String, String>store(Catalogue.MERGED_TIMELINES_STORE).put("user-p", "user-gone");
+
+        Answer answer = get("/v1/users/user-p", TOKEN);
+        assertThat(answer.status).isEqualTo(404);
+        assertThat(answer.json.get("message").asText()).isEqualTo("No user with id user-p.");
     }
 
     @Test

@@ -35,7 +35,7 @@ final class ApiClient {
         }
     }
 
-    /** Asks until the profile counts {@code count} events: they are counted once they leave the reorder buffer. */
+    /** Asks until the profile counts {@code count} events: they are counted once they reach the user. */
     Answer awaitProfileCount(StitchApplication app, String userId, long count) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Answer answer = get(app, "/v1/users/" + userId);

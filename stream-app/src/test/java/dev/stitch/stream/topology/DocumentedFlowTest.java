@@ -137,7 +137,8 @@ class DocumentedFlowTest {
         stitch.send(page("p1", "pixel-9", "Home", at(1)));
 
         assertThat(stitch.anonymous()).containsExactly("pixel-9 p1");
-        var record = stitch.timelineRecords();
-        assertThat(record).isEmpty();
+        stitch.settle();
+        assertThat(stitch.timelineRecords()).as("past the grace period, still no user's timeline has it").isEmpty();
+        assertThat(stitch.anonymous()).as("published once").isEmpty();
     }
 }
