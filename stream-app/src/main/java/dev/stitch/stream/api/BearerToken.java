@@ -8,6 +8,9 @@ final class BearerToken {
 
     private static final String SCHEME = "Bearer ";
 
+    /** What a request presented, told apart so that a caller with a stale token is not told it sent none. */
+    enum Presented { RIGHT, MISSING, WRONG }
+
     private final byte[] token;
 
     BearerToken(String token) {
@@ -17,11 +20,25 @@ final class BearerToken {
         this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
-    boolean accepts(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
-            return false;
+    Presented judge(String authorization) {
+        if (authorization == null || authorization.isBlank() || authorization.trim().equalsIgnoreCase(SCHEME.trim())) {
+            return Presented.MISSING;
         }
-        byte[] given = authorization.substring(SCHEME.length()).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, token);
+        if (!authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            return Presented.WRONG;
+        }
+        String given = authorization.substring(SCHEME.length()).trim();
+        if (given.isEmpty()) {
+            return Presented.MISSING;
+        }
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token) ? Presented.RIGHT : Presented.WRONG;
+    }
+
+    /** The sentence a refused request is answered with. */
+    static String refusal(Presented presented) {
+        return presented == Presented.MISSING
+                ? "This request has no API token: send it as 'Authorization: Bearer <token>' (the value of STITCH_API_TOKEN)."
+                : "The token sent is not this API's token: send the current value of STITCH_API_TOKEN as 'Authorization: Bearer <token>' "
+                        + "(it may have changed since it was copied).";
     }
 }

@@ -80,11 +80,12 @@ final class QueryRoutes {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
         router.route("/v1/*").handler(ctx -> {
-            if (token.accepts(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+            BearerToken.Presented presented = token.judge(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+            if (presented == BearerToken.Presented.RIGHT) {
                 ctx.next();
             } else {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"stitch\"");
-                ApiAnswers.error(ctx, 401, "unauthorized", "Send the API token as 'Authorization: Bearer <token>'.", null);
+                ApiAnswers.error(ctx, 401, "unauthorized", BearerToken.refusal(presented), null);
             }
         });
         route(router, "/v1/users/:userId/timeline", routes::timeline);

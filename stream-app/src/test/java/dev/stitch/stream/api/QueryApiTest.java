@@ -184,6 +184,8 @@ class QueryApiTest {
             assertThat(answer.json.get("error").asText()).isEqualTo("unauthorized");
             assertThat(answer.json.get("message").asText()).contains("Bearer");
             assertThat(answer.headers.firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"stitch\"");
+            assertThat(answer.json.get("message").asText()).as("token %s", token)
+                    .contains(token == null || token.isEmpty() ? "has no API token" : "is not this API's token");
         }
     }
 
