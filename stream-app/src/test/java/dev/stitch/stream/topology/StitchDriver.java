@@ -60,13 +60,14 @@ public final class StitchDriver implements AutoCloseable {
 
     public StitchDriver(StitchSettings settings) {
         this.settings = settings;
-        serdes = StitchSerdes.using(SchemaRegistries.connect("mock://" + UUID.randomUUID(), null));
+        serdes = StitchSerdes.using(SchemaRegistries.connect("mock://" + UUID.randomUUID(), null), settings.limits().maxRecordBytes());
         try {
             stateDir = Files.createTempDirectory("stitch-driver");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        var props = StreamsProperties.of("stitch-test", "unused:9092", stateDir, 32L * 1024 * 1024, Map.of());
+        var props = StreamsProperties.of("stitch-test", "unused:9092", stateDir, 32L * 1024 * 1024, Map.of(),
+                settings.topics().deadLetters(), settings.limits());
         driver = new TopologyTestDriver(StitchTopology.build(settings, serdes, props), props, SegmentEvents.T0);
         var topics = settings.topics();
         raw = driver.createInputTopic(topics.raw(), new StringSerializer(), serdes.segmentEvent().serializer());
