@@ -10,6 +10,7 @@ import dev.stitch.stream.errors.RegistryTrouble;
 import dev.stitch.stream.topology.StitchSerdes;
 import dev.stitch.stream.topology.StitchTopology;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -93,9 +94,25 @@ public final class StitchApplication implements AutoCloseable {
                     + "Check that SCHEMA_REGISTRY_URL answers.", registryError.getMessage());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         }
+        if (causedByRecordTooLarge(error)) {
+            log.error("Kafka refused a record as too large although it was within STITCH_MAX_RECORD_BYTES, and under exactly-once "
+                    + "that aborts the transaction, so the application stops. A broker or topic takes less (message.max.bytes, "
+                    + "max.message.bytes) than the producer may send (max.request.size): raise the broker's limit, or set "
+                    + "KAFKA_MAX_REQUEST_SIZE (and with it the record bound) below it, and start again.", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         log.error("A stream thread failed and the application stops; the records it was processing stay uncommitted "
                 + "and are processed again after a restart. Check the error below, fix its cause, and start again.", error);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    private static boolean causedByRecordTooLarge(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RecordTooLargeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static Properties streamsProperties(AppConfig config, String bootstrapServers) {
