@@ -110,6 +110,11 @@ public final class StitchDriver implements AutoCloseable {
         return this;
     }
 
+    StitchDriver sendBytes(byte[] key, byte[] value, org.apache.kafka.common.header.Headers headers, Instant arrival) {
+        rawBytes.pipeInput(new TestRecord<>(key, value, headers, arrival));
+        return this;
+    }
+
     /**
      * Puts an event on the user-moves topic, as the timeline stage of a user id merged into
      * {@code userId} sends it there (R8), arriving at {@code arrival}.
