@@ -6,9 +6,11 @@ import dev.stitch.stream.api.KafkaErasureRequests;
 import dev.stitch.stream.api.QueryApi;
 import dev.stitch.stream.config.AppConfig;
 import dev.stitch.stream.config.StreamsProperties;
+import dev.stitch.stream.errors.RegistryTrouble;
 import dev.stitch.stream.topology.StitchSerdes;
 import dev.stitch.stream.topology.StitchTopology;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -44,7 +46,7 @@ public final class StitchApplication implements AutoCloseable {
      * processing; returns at once.
      */
     public static StitchApplication start(AppConfig config, SchemaRegistry registry, String bootstrapServers) {
-        StitchSerdes serdes = StitchSerdes.using(registry);
+        StitchSerdes serdes = StitchSerdes.using(registry, config.settings().limits().maxRecordBytes());
         Properties clients = config.clientProperties();
         clients.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         KafkaErasureRequests erasures = new KafkaErasureRequests(only(ProducerConfig.configNames(), clients), serdes.segmentEvent().serializer(),
@@ -81,24 +83,41 @@ public final class StitchApplication implements AutoCloseable {
 
     /**
      * A registry that cannot be reached is passing trouble: the thread is replaced and its uncommitted
-     * records are processed again. Anything else stops the application rather than loop on it.
+     * records are processed again. Records never get here (the exception handlers send them to the
+     * dead-letter topic); anything else is Kafka's or the machine's, and stops the application rather
+     * than loop on it.
      */
     private static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onStreamThreadFailure(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SchemaRegistryException registryError && (registryError.status() == 0 || registryError.status() >= 500)) {
-                log.warn("The Schema Registry could not be used ({}); the stream thread is replaced and retries. "
-                        + "Check that SCHEMA_REGISTRY_URL answers.", registryError.getMessage());
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-            }
+        SchemaRegistryException registryError = RegistryTrouble.in(error);
+        if (registryError != null) {
+            log.warn("The Schema Registry could not be used ({}); the stream thread is replaced and retries. "
+                    + "Check that SCHEMA_REGISTRY_URL answers.", registryError.getMessage());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
+        if (causedByRecordTooLarge(error)) {
+            log.error("Kafka refused a record as too large although it was within STITCH_MAX_RECORD_BYTES, and under exactly-once "
+                    + "that aborts the transaction, so the application stops. A broker or topic takes less (message.max.bytes, "
+                    + "max.message.bytes) than the producer may send (max.request.size): raise the broker's limit, or set "
+                    + "KAFKA_MAX_REQUEST_SIZE (and with it the record bound) below it, and start again.", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         log.error("A stream thread failed and the application stops; the records it was processing stay uncommitted "
                 + "and are processed again after a restart. Check the error below, fix its cause, and start again.", error);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
+    private static boolean causedByRecordTooLarge(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RecordTooLargeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static Properties streamsProperties(AppConfig config, String bootstrapServers) {
         Properties props = StreamsProperties.of(config.applicationId(), bootstrapServers, config.stateDir(),
-                config.rocksDbMemoryBytes(), config.clientOverrides());
+                config.rocksDbMemoryBytes(), config.clientOverrides(), config.settings().topics().deadLetters(), config.settings().limits());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         return props;
     }

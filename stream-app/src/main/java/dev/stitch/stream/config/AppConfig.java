@@ -2,6 +2,7 @@ package dev.stitch.stream.config;
 
 import dev.stitch.config.EnvironmentReader;
 import dev.stitch.config.KafkaConnection;
+import dev.stitch.events.IdLimits;
 import dev.stitch.events.JunkIds;
 import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
 
@@ -73,6 +74,36 @@ public record AppConfig(
     }
 
     /**
+     * What the application takes in and writes: the written bound follows the producer's
+     * {@code max.request.size} (a KAFKA_ override) unless set lower.
+     */
+    private static RecordLimits readLimits(EnvironmentReader read) {
+        Map<String, String> overrides = read.kafkaClientOverrides();
+        int maxRequestSize;
+        try {
+            maxRequestSize = RecordLimits.maxRequestSize(overrides);
+        } catch (NumberFormatException e) {
+            read.problem("KAFKA_MAX_REQUEST_SIZE must be a number of bytes");
+            maxRequestSize = RecordLimits.DEFAULT_MAX_REQUEST_SIZE;
+        }
+        int writable = RecordLimits.maxRecordBytesUnder(maxRequestSize);
+        long maxRecordBytes = read.bytes("STITCH_MAX_RECORD_BYTES", writable);
+        long maxEventBytes = read.bytes("STITCH_MAX_EVENT_BYTES", RecordLimits.DEFAULT_MAX_EVENT_BYTES);
+        int maxIdLength = read.integer(IdLimits.SETTING, IdLimits.DEFAULT_MAX_LENGTH, 1, 65_536);
+        if (maxRecordBytes < 1024 || maxRecordBytes > writable) {
+            read.problem("STITCH_MAX_RECORD_BYTES must be between 1kb and " + writable + " bytes (the producer's max.request.size, "
+                    + maxRequestSize + ", less " + RecordLimits.KEY_AND_OVERHEAD_BYTES + " for the key and Kafka's overhead)");
+            maxRecordBytes = writable;
+        }
+        if (maxEventBytes < 1 || maxEventBytes > maxRecordBytes / 2) {
+            read.problem("STITCH_MAX_EVENT_BYTES must be between 1 byte and half of STITCH_MAX_RECORD_BYTES (" + maxRecordBytes / 2
+                    + " bytes): an event is stored with more around it");
+            maxEventBytes = Math.min(RecordLimits.DEFAULT_MAX_EVENT_BYTES, maxRecordBytes / 2);
+        }
+        return new RecordLimits((int) maxEventBytes, (int) maxRecordBytes, new IdLimits(maxIdLength));
+    }
+
+    /**
      * @throws IllegalArgumentException listing every variable that is wrong
      */
     public static AppConfig fromEnvironment(Map<String, String> env) {
@@ -98,7 +129,8 @@ public record AppConfig(
                 read.duration("STITCH_HISTORY_SCAN_INTERVAL", defaults.historyExpiryScanInterval()),
                 read.integer("STITCH_MAX_ANONYMOUS_IDS", defaults.maxAnonymousIdsPerUser(), 1, 10_000_000),
                 read.flag("STITCH_ERASURE_SUPPRESS", defaults.suppressErasedUsers()),
-                readProfileBounds(read));
+                readProfileBounds(read),
+                readLimits(read));
         if (settings.flushInterval().isZero() || settings.flushInterval().isNegative()) {
             read.problem("STITCH_FLUSH_INTERVAL must be longer than zero");
         }

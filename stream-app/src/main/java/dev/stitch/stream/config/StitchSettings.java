@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param maxAnonymousIdsPerUser    R7: how many anonymous ids may link to one user
  * @param suppressErasedUsers       R13: whether later events for an erased user are dropped, rather than start a new profile
  * @param profileBounds             how many traits and bytes of traits a profile keeps, and how many ids it lists
+ * @param limits                    how large an input event may be, how long its ids, how large a record the application writes
  */
 public record StitchSettings(
         TopicNames topics,
@@ -32,7 +33,8 @@ public record StitchSettings(
         Duration historyExpiryScanInterval,
         int maxAnonymousIdsPerUser,
         boolean suppressErasedUsers,
-        ProfileBounds profileBounds) {
+        ProfileBounds profileBounds,
+        RecordLimits limits) {
 
     /**
      * How long an erased user is remembered without suppression (R13), in reorder-grace periods (a
@@ -45,7 +47,7 @@ public record StitchSettings(
     public static StitchSettings defaults() {
         return new StitchSettings(TopicNames.defaults(), JunkIds.defaults(), ConflictPolicy.LATEST_WINS,
                 Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(24), Duration.ofDays(30),
-                1000, Duration.ofHours(1), 1000, false, ProfileBounds.defaults());
+                1000, Duration.ofHours(1), 1000, false, ProfileBounds.defaults(), RecordLimits.defaults());
     }
 
     /** How long an erased user's id is kept to recognise what was on its way to it at the request (R13). */
@@ -55,36 +57,41 @@ public record StitchSettings(
 
     public StitchSettings withTopics(TopicNames value) {
         return new StitchSettings(value, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, suppressErasedUsers, profileBounds);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, suppressErasedUsers, profileBounds, limits);
     }
 
     public StitchSettings withConflictPolicy(ConflictPolicy value) {
         return new StitchSettings(topics, junkIds, value, reorderGrace, flushInterval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, suppressErasedUsers, profileBounds);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, suppressErasedUsers, profileBounds, limits);
     }
 
     public StitchSettings withHistoryBounds(Duration retention, int maxEventsPerId, Duration scanInterval) {
         return new StitchSettings(topics, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
-                retention, maxEventsPerId, scanInterval, maxAnonymousIdsPerUser, suppressErasedUsers, profileBounds);
+                retention, maxEventsPerId, scanInterval, maxAnonymousIdsPerUser, suppressErasedUsers, profileBounds, limits);
     }
 
     public StitchSettings withReorder(Duration grace, Duration interval) {
         return new StitchSettings(topics, junkIds, conflictPolicy, grace, interval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, suppressErasedUsers, profileBounds);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, suppressErasedUsers, profileBounds, limits);
     }
 
     public StitchSettings withMaxAnonymousIdsPerUser(int value) {
         return new StitchSettings(topics, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, value, suppressErasedUsers, profileBounds);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, value, suppressErasedUsers, profileBounds, limits);
     }
 
     public StitchSettings withSuppressErasedUsers(boolean value) {
         return new StitchSettings(topics, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, value, profileBounds);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, value, profileBounds, limits);
     }
 
     public StitchSettings withProfileBounds(ProfileBounds value) {
         return new StitchSettings(topics, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
-                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, suppressErasedUsers, value);
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, suppressErasedUsers, value, limits);
+    }
+
+    public StitchSettings withLimits(RecordLimits value) {
+        return new StitchSettings(topics, junkIds, conflictPolicy, reorderGrace, flushInterval, dedupWindow,
+                historyRetention, historyMaxEventsPerId, historyExpiryScanInterval, maxAnonymousIdsPerUser, suppressErasedUsers, profileBounds, value);
     }
 }

@@ -1,5 +1,9 @@
 package dev.stitch.stream.config;
 
+import dev.stitch.stream.errors.DeadLetterDeserializationHandler;
+import dev.stitch.stream.errors.DeadLetterProcessingHandler;
+import dev.stitch.stream.errors.DeadLetterProductionHandler;
+import dev.stitch.stream.errors.DeadLetters;
 import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -13,11 +17,21 @@ public final class StreamsProperties {
     private StreamsProperties() {
     }
 
-    /**
-     * @param clientOverrides extra Kafka client settings (security, SASL, TLS, tuning), applied last
-     */
+    /** With the default topic names and record limits. */
     public static Properties of(String applicationId, String bootstrapServers, Path stateDir,
                                 long rocksDbMemoryBytes, Map<String, String> clientOverrides) {
+        return of(applicationId, bootstrapServers, stateDir, rocksDbMemoryBytes, clientOverrides,
+                TopicNames.defaults().deadLetters(), RecordLimits.defaults());
+    }
+
+    /**
+     * @param clientOverrides extra Kafka client settings (security, SASL, TLS, tuning), applied last
+     * @param deadLetterTopic where the exception handlers send the records they give up on
+     * @param limits          the bound of what the application writes, which the handlers keep to as well
+     */
+    public static Properties of(String applicationId, String bootstrapServers, Path stateDir,
+                                long rocksDbMemoryBytes, Map<String, String> clientOverrides,
+                                String deadLetterTopic, RecordLimits limits) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -27,6 +41,14 @@ public final class StreamsProperties {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // The topology has no global stores; this only opts in now to what Kafka 5.0 will make the default.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // No record stops a stream thread: what cannot be read, processed or written goes to the
+        // dead-letter topic, in the same transaction, and processing goes on.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
+        props.put(RecordLimits.MAX_RECORD_BYTES_CONFIG, Integer.toString(limits.maxRecordBytes()));
+        props.put(DeadLetters.CONFIG, new DeadLetters());
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         props.put(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, Long.toString(rocksDbMemoryBytes));
         props.putAll(clientOverrides);

@@ -1,7 +1,7 @@
 package dev.stitch.stream.launcher;
 
 import dev.stitch.stream.config.AppConfig;
-import dev.stitch.stream.identity.DeadLetterHeaders;
+import dev.stitch.stream.errors.DeadLetterHeaders;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -57,10 +57,14 @@ final class DeadLettersCommand implements Callable<Integer> {
             launcher.out().println("(no dead letters on " + topic + ")");
             return 0;
         }
-        launcher.out().printf(LINE_FORMAT, "time", "reason", "from", "key");
+        launcher.out().printf(LINE_FORMAT, "time", "code", "from", "key");
         for (ConsumerRecord<byte[], byte[]> record : newest) {
-            launcher.out().printf(LINE_FORMAT, Instant.ofEpochMilli(record.timestamp()), orDash(DeadLetterHeaders.text(record.headers(), DeadLetterHeaders.REASON)),
+            launcher.out().printf(LINE_FORMAT, Instant.ofEpochMilli(record.timestamp()), orDash(DeadLetterHeaders.text(record.headers(), DeadLetterHeaders.CODE)),
                     source(record), shown(record.key()));
+            String reason = DeadLetterHeaders.text(record.headers(), DeadLetterHeaders.REASON);
+            if (reason != null) {
+                launcher.out().println("    " + reason);
+            }
             String error = DeadLetterHeaders.text(record.headers(), DeadLetterHeaders.ERROR);
             if (error != null) {
                 launcher.out().println("    " + error);

@@ -10,13 +10,13 @@ import java.util.Map;
 
 /**
  * The stitching counters, registered with Kafka Streams' own metrics (group {@value #GROUP}, one
- * cumulative count per stream thread), so they show wherever the client metrics do.
+ * cumulative count per stream thread), so they show wherever the client metrics do. The dead letters
+ * are counted by reason, in the same group, by {@code DeadLetters}.
  */
 public final class StitchMetrics {
 
     public static final String GROUP = "stitch-metrics";
 
-    private final Sensor deadLetters;
     private final Sensor duplicates;
     private final Sensor links;
     private final Sensor conflicts;
@@ -30,7 +30,6 @@ public final class StitchMetrics {
     private final Sensor profileTraitsDropped;
 
     private StitchMetrics(StreamsMetrics metrics, String thread) {
-        deadLetters = counter(metrics, thread, "dead-letters", "Records sent to the dead-letter topic.");
         duplicates = counter(metrics, thread, "duplicates", "Events dropped because their messageId was already processed.");
         links = counter(metrics, thread, "links", "Anonymous ids linked to a user.");
         conflicts = counter(metrics, thread, "conflicts", "Links refused because the anonymous id belonged to another user.");
@@ -50,10 +49,6 @@ public final class StitchMetrics {
 
     public static StitchMetrics of(ProcessingContext context) {
         return new StitchMetrics(context.metrics(), Thread.currentThread().getName());
-    }
-
-    public void deadLetter() {
-        deadLetters.record();
     }
 
     public void duplicate() {

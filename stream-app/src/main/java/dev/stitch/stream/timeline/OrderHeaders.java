@@ -30,6 +30,14 @@ public final class OrderHeaders {
         return headers;
     }
 
+    /** Whether the headers hold an event time and a messageId, as {@link #of} makes them. */
+    static boolean readable(Headers headers) {
+        var eventTime = headers.lastHeader(EVENT_TIME);
+        var messageId = headers.lastHeader(MESSAGE_ID);
+        return eventTime != null && eventTime.value() != null && eventTime.value().length == Long.BYTES
+                && messageId != null && messageId.value() != null;
+    }
+
     static long eventTime(Headers headers) {
         return ByteBuffer.wrap(required(headers, EVENT_TIME)).getLong();
     }

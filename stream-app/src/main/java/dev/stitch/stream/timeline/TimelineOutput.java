@@ -6,10 +6,11 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
 
 /**
- * What the timeline stage sends on, each already encoded: events for stitch.timeline, and records
- * moving to another user (R8), for the user-moves topic. One sink writes both, each to its topic.
+ * What the timeline stage sends on, each already encoded: events for stitch.timeline, records
+ * moving to another user (R8), for the user-moves topic, and records it cannot use, for the
+ * dead-letter topic. One sink writes them all, each to its topic.
  */
-public sealed interface TimelineOutput permits TimelineOutput.Emitted, TimelineOutput.Moved {
+public sealed interface TimelineOutput permits TimelineOutput.Emitted, TimelineOutput.Moved, TimelineOutput.DeadLetter {
 
     /** The bytes as they are, whichever the kind. */
     Serde<TimelineOutput> BYTES = Serdes.serdeFrom(
@@ -20,9 +21,14 @@ public sealed interface TimelineOutput permits TimelineOutput.Emitted, TimelineO
 
     byte[] value();
 
-    /** Emitted events go to the timeline topic, moving ones to the user-moves topic. */
+    /** Emitted events go to the timeline topic, moving ones to the user-moves topic, dead letters to theirs. */
     static TopicNameExtractor<String, TimelineOutput> topic(TopicNames topics) {
-        return (key, output, recordContext) -> output instanceof Moved ? topics.userMoves() : topics.timeline();
+        return (key, output, recordContext) -> {
+            if (output instanceof Moved) {
+                return topics.userMoves();
+            }
+            return output instanceof DeadLetter ? topics.deadLetters() : topics.timeline();
+        };
     }
 
     /** An encoded TimelineEvent with its place on the user's timeline; keyed by the user. */
@@ -34,5 +40,9 @@ public sealed interface TimelineOutput permits TimelineOutput.Emitted, TimelineO
      * user merged into another to that user; keyed by the user it goes to.
      */
     record Moved(byte[] value) implements TimelineOutput {
+    }
+
+    /** The bytes of a record the stage cannot use, as they came; the reason travels in the record headers. */
+    record DeadLetter(byte[] value) implements TimelineOutput {
     }
 }

@@ -4,11 +4,15 @@ import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.stream.config.StitchSettings;
+import dev.stitch.stream.errors.DeadLetterHeaders;
+import dev.stitch.stream.errors.DeadLetterReason;
+import dev.stitch.stream.errors.DeadLetters;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.topology.Catalogue;
 import dev.stitch.stream.topology.ErasureMemory;
 import dev.stitch.stream.topology.MirroredStore;
 import dev.stitch.stream.topology.StitchSerdes;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -41,6 +45,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     /** The user ids merged into another (R8), each with the user its events go to: checked for every event. */
     private MirroredStore<String> mergedTimelines;
     private StitchMetrics metrics;
+    private DeadLetters deadLetters;
     /** Wall-clock time of the last record: while the input is idle, waiting events still come due. */
     private long lastRecordWallClock;
 
@@ -55,6 +60,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     public void init(ProcessorContext<String, TimelineOutput> context) {
         this.context = context;
         metrics = StitchMetrics.of(context);
+        deadLetters = DeadLetters.of(context.appConfigs());
+        deadLetters.countIn(context.metrics());
         buffer = new ReorderBuffer(context.getStateStore(Catalogue.REORDER_BUFFER_STORE), context.getStateStore(Catalogue.TIMELINE_STORE),
                 settings.reorderGrace().toMillis());
         sequencer = new TimelineSequencer(context.getStateStore(Catalogue.USER_STATE_STORE));
@@ -73,8 +80,19 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     public void process(Record<String, byte[]> record) {
         String userId = record.key();
         if (IdentityChangeEncoder.isIdentityChange(record.headers())) {
-            onIdentityChange(userId, changeDeserializer.deserialize(settings.topics().identityChanges(), record.value()),
-                    record.timestamp());
+            IdentityChange change = decoded(record, changeDeserializer, settings.topics().identityChanges(), "an IdentityChange");
+            if (change != null) {
+                onIdentityChange(userId, change, record.timestamp());
+            }
+            return;
+        }
+        // Whatever is kept in the reorder buffer must decode when it leaves: check on arrival.
+        if (!OrderHeaders.readable(record.headers())) {
+            deadLetter(record, DeadLetterReason.UNKNOWN_KIND, "the record is neither an identity change (header stitch.record) "
+                    + "nor an event with its order headers (stitch.event-time, stitch.message-id)", null);
+            return;
+        }
+        if (decoded(record, eventDeserializer, settings.topics().timeline(), "a TimelineEvent") == null) {
             return;
         }
         String mergedInto = mergedTimelines.get(userId);
@@ -168,6 +186,23 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         profiles.forget(userId);
         sequencer.forget(userId, false);
         mergedTimelines.put(userId, into);
+    }
+
+    /** The record's value decoded, or null when it does not decode: the record is then a dead letter. */
+    private <T> T decoded(Record<String, byte[]> record, Deserializer<T> deserializer, String subjectTopic, String what) {
+        try {
+            return deserializer.deserialize(subjectTopic, record.value());
+        } catch (SerializationException e) {
+            deadLetter(record, DeadLetterReason.UNDECODABLE, "the value is not " + what + " in the registry's Avro wire format", e);
+            return null;
+        }
+    }
+
+    private void deadLetter(Record<String, byte[]> record, DeadLetterReason reason, String sentence, Throwable error) {
+        deadLetters.record(reason, sentence, context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                .orElse("the timeline stage"));
+        context.forward(new Record<>(record.key(), new TimelineOutput.DeadLetter(record.value()), record.timestamp(),
+                DeadLetterHeaders.describe(record.headers(), reason, sentence, error, context.recordMetadata())));
     }
 
     private long receivedAt(byte[] encodedEvent) {

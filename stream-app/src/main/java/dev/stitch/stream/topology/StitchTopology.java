@@ -59,10 +59,11 @@ public final class StitchTopology {
         StreamsBuilder builder = new StreamsBuilder(explicitNaming(streamsConfig));
         addStores(builder, settings, serdes);
 
-        // 1. Decode raw records; what cannot be used goes to the dead-letter topic with its reason.
+        // 1. Decode raw records; what cannot be used goes to the dead-letter topic with its reason. So
+        //    does any record a later step cannot read, process or write (the exception handlers).
         Map<String, KStream<String, Decoded>> decoded = builder
                 .stream(topics.raw(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-source"))
-                .process(() -> new EventDecoder(serdes.segmentEvent().deserializer(), topics.raw(), junk), Named.as("decode"))
+                .process(() -> new EventDecoder(serdes.segmentEvent().deserializer(), topics.raw(), junk, settings.limits()), Named.as("decode"))
                 .split(Named.as("decoded-"))
                 .branch((key, value) -> value instanceof Decoded.DeadLetter, Branched.as("dead"))
                 .branch((key, value) -> ((Decoded.Event) value).ids().routingKey().equals(key), Branched.as("keyed"))
@@ -70,14 +71,14 @@ public final class StitchTopology {
         decoded.get("decoded-dead")
                 .map((key, value) -> KeyValue.pair(((Decoded.DeadLetter) value).key(), ((Decoded.DeadLetter) value).value()),
                         Named.as("dead-letter-bytes"))
-                .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letter-sink"));
+                .to(topics.deadLetters(), Produced.with(serdes.deadLetterKey(), serdes.bytes()).withName("dead-letter-sink"));
 
         // 2. Records keyed by something other than their routing key (other producers) are re-keyed;
         //    the bridge keys them right, so they skip this repartition.
         KStream<String, Decoded.Event> rekeyed = decoded.get("decoded-mis-keyed")
                 .map((key, value) -> KeyValue.pair(((Decoded.Event) value).ids().routingKey(), ((Decoded.Event) value).event()),
                         Named.as("key-by-identity"))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.segmentEvent()).withName(Catalogue.INPUT_BY_IDENTITY))
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.segmentEvent())).withName(Catalogue.INPUT_BY_IDENTITY))
                 .mapValues(event -> new Decoded.Event(event, EventIds.of(event, junk)), Named.as("identify-rekeyed"));
 
         // 3. Identity stage, keyed by anonymous id (else userId): dedup, claim links, stitch, route.
@@ -96,7 +97,7 @@ public final class StitchTopology {
         //    one order (R8, R13); what they change goes on as claims and identity changes.
         Map<String, KStream<String, IdentityOutput>> aliases = identified.get("identity-alias")
                 .mapValues(value -> ((IdentityOutput.Alias) value).request(), Named.as("alias-request"))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.mergeRequest()).withName(Catalogue.ALIAS_CHECKS))
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.mergeRequest())).withName(Catalogue.ALIAS_CHECKS))
                 .process(AliasCheck::new, Named.as("check-alias"), Catalogue.IDENTITIES_STORE)
                 .split(Named.as("alias-"))
                 .branch((key, value) -> value instanceof IdentityOutput.Claim, Branched.as("claim"))
@@ -104,7 +105,7 @@ public final class StitchTopology {
         Map<String, KStream<String, IdentityOutput>> merged = identified.get("identity-merge")
                 .merge(aliases.get("alias-merge"), Named.as("merges"))
                 .mapValues(value -> ((IdentityOutput.Merge) value).request(), Named.as("merge-request"))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.mergeRequest()).withName(Catalogue.MERGE_REQUESTS)
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.mergeRequest())).withName(Catalogue.MERGE_REQUESTS)
                         .withNumberOfPartitions(1))
                 .process(UserMerges::new, Named.as("merge-users"), Catalogue.USER_NAMES_STORE, Catalogue.NAMES_BY_USER_STORE)
                 .split(Named.as("merges-"))
@@ -118,10 +119,10 @@ public final class StitchTopology {
                 .merge(aliases.get("alias-claim").merge(merged.get("merges-claim"), Named.as("alias-and-merge-claims")),
                         Named.as("claims"))
                 .mapValues(value -> ((IdentityOutput.Claim) value).claim(), Named.as("link-claim"))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.linkClaim()).withName(Catalogue.LINK_CLAIMS))
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.linkClaim())).withName(Catalogue.LINK_CLAIMS))
                 .process(() -> new LinkClaims(settings), Named.as("claim-link"), Catalogue.USER_LINKS_STORE,
                         Catalogue.ERASED_USERS_STORE, Catalogue.MERGED_USERS_STORE)
-                .repartition(Repartitioned.with(Serdes.String(), serdes.linkRequest()).withName(Catalogue.LINK_ANSWERS))
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.linkRequest())).withName(Catalogue.LINK_ANSWERS))
                 .process(() -> new LinkAnswers(settings), Named.as("answer-link"), IDENTITY_STORES);
 
         Map<String, KStream<String, IdentityOutput>> outputs = identified.get("identity-rest")
@@ -154,11 +155,11 @@ public final class StitchTopology {
                 .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
                         Named.as("encode-user-event"))
                 .merge(profileChanges, Named.as("user-records"))
-                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(Catalogue.EVENTS_BY_USER))
-                .merge(builder.stream(topics.userMoves(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("user-moves-source")),
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.bytes())).withName(Catalogue.EVENTS_BY_USER))
+                .merge(builder.stream(topics.userMoves(), Consumed.with(serdes.internalKey(), serdes.internalValue(serdes.bytes())).withName("user-moves-source")),
                         Named.as("user-records-and-moves"))
                 .process(() -> new TimelineStage(settings, serdes), Named.as("timeline"), TIMELINE_STORES)
-                .to(TimelineOutput.topic(topics), Produced.with(Serdes.String(), TimelineOutput.BYTES).withName("timeline-sink"));
+                .to(TimelineOutput.topic(topics), Produced.with(Serdes.String(), serdes.bounded(TimelineOutput.BYTES)).withName("timeline-sink"));
 
         return builder.build();
     }
@@ -194,7 +195,7 @@ public final class StitchTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_STATE_STORE),
                 Serdes.String(), serdes.userState()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.TIMELINE_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()));
+                Serdes.Bytes(), serdes.bytes()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.RECENT_ERASURES_STORE),
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.MERGED_TIMELINES_STORE),

@@ -85,4 +85,24 @@ class AppConfigTest {
                         Duration.ofHours(24), Duration.ofDays(30), Duration.ofMillis(1500));
         read.check("configuration");
     }
+
+    @Test
+    void keepsWhatTheApplicationWritesUnderTheProducersMaxRequestSize() {
+        assertThat(AppConfig.fromEnvironment(Map.of()).settings().limits())
+                .isEqualTo(new RecordLimits(64 * 1024, 1024 * 1024 - 32 * 1024, dev.stitch.events.IdLimits.defaults()));
+
+        RecordLimits limits = AppConfig.fromEnvironment(Map.of("KAFKA_MAX_REQUEST_SIZE", "262144", "STITCH_MAX_EVENT_BYTES", "8kb",
+                "STITCH_MAX_ID_LENGTH", "64")).settings().limits();
+        assertThat(limits.maxRecordBytes()).isEqualTo(256 * 1024 - 32 * 1024);
+        assertThat(limits.maxEventBytes()).isEqualTo(8 * 1024);
+        assertThat(limits.ids().maxLength()).isEqualTo(64);
+    }
+
+    @Test
+    void refusesRecordLimitsThatKafkaOrTheStoresCouldNotHold() {
+        assertThatThrownBy(() -> AppConfig.fromEnvironment(Map.of("STITCH_MAX_RECORD_BYTES", "2mb")))
+                .hasMessageContaining("STITCH_MAX_RECORD_BYTES").hasMessageContaining("max.request.size");
+        assertThatThrownBy(() -> AppConfig.fromEnvironment(Map.of("STITCH_MAX_RECORD_BYTES", "100kb", "STITCH_MAX_EVENT_BYTES", "64kb")))
+                .hasMessageContaining("STITCH_MAX_EVENT_BYTES");
+    }
 }

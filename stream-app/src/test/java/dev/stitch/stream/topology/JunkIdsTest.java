@@ -1,6 +1,6 @@
 package dev.stitch.stream.topology;
 
-import dev.stitch.stream.identity.DeadLetterHeaders;
+import dev.stitch.stream.errors.DeadLetterHeaders;
 import dev.stitch.stream.topology.StitchDriver.Emitted;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
