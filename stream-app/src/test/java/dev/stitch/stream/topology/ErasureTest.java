@@ -160,18 +160,19 @@ class ErasureTest {
     }
 
     @Test
-    void aSharedDeviceNowWithAnotherUserIsNotErased() {
+    void aSharedDeviceNowWithAnotherUserIsNotErasedAndItsChangeNoLongerNamesTheErasedUser() {
         try (var stitch = new StitchDriver()) {
             stitch.send(identify("i1", "user-1", "shared-pc", at(1)))
                     .send(identify("i2", "user-2", "shared-pc", at(2)))
                     .settle();
-            stitch.changes();
+            assertThat(stitch.changes()).endsWith(new Change("shared-pc", ChangeKind.REFUSED_CONFLICT, "user-2", "user-1", "i2"));
 
             stitch.send(delete("d1", "user-1", at(10))).settle();
 
-            assertThat(stitch.changes()).containsExactly(
+            assertThat(stitch.changes()).as("the device's latest change is restated without user-1").containsExactly(
                     new Change("user-1", ChangeKind.ERASED, null, "user-1", "d1"),
-                    new Change("user-1", null, null, null, null));
+                    new Change("user-1", null, null, null, null),
+                    new Change("shared-pc", ChangeKind.LINKED, "user-2", null, "d1"));
             assertThat(((IdentityState) stitch.store(Catalogue.IDENTITIES_STORE).get("shared-pc")).getUserId()).isEqualTo("user-2");
         }
     }
