@@ -195,7 +195,7 @@ class ErasureIT {
 
     /**
      * For each compacted topic, the records (tombstones aside) whose key or value holds one of the ids'
-     * bytes; an erased user's cut-off (key: the id; value: one long) is what erasure keeps by design.
+     * bytes; an erased user's cut-off (key: the id; value: one long) is what erasure keeps on purpose.
      */
     private static Map<String, List<String>> recordsNaming(String bootstrap, List<String> ids) throws Exception {
         Map<String, List<String>> found = new HashMap<>();
