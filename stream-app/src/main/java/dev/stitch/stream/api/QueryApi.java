@@ -55,10 +55,11 @@ public final class QueryApi implements AutoCloseable {
      *
      * @param events    decodes the stored timeline events
      * @param erasures  where {@code DELETE /v1/users/{userId}} sends privacy requests; its owner closes it
+     * @param erasable  which user ids a privacy request may name (the configured junk ids and id limit)
      * @throws IllegalStateException when the port cannot be bound, saying so
      */
     public static QueryApi start(ApiConfig config, Deserializer<TimelineEvent> events, String timelineTopic,
-                                 ErasureRequests erasures) {
+                                 ErasureRequests erasures, ErasableUserIds erasable) {
         BearerToken token = new BearerToken(config.token());
         Vertx vertx = Vertx.vertx();
         ApiMetrics metrics = new ApiMetrics();
@@ -66,7 +67,7 @@ public final class QueryApi implements AutoCloseable {
         try {
             HttpClientAgent forwarder = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
             HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-                    .requestHandler(QueryRoutes.create(vertx, token, serving::get, forwarder, erasures, metrics))
+                    .requestHandler(QueryRoutes.create(vertx, token, serving::get, forwarder, erasures, erasable, metrics))
                     .listen()
                     .toCompletionStage().toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -87,6 +88,12 @@ public final class QueryApi implements AutoCloseable {
             metrics.close();
             throw new IllegalStateException("Interrupted while starting the query API", e);
         }
+    }
+
+    /** As {@link #start(ApiConfig, Deserializer, String, ErasureRequests, ErasableUserIds)}, with the default junk ids and id limit. */
+    public static QueryApi start(ApiConfig config, Deserializer<TimelineEvent> events, String timelineTopic,
+                                 ErasureRequests erasures) {
+        return start(config, events, timelineTopic, erasures, ErasableUserIds.defaults());
     }
 
     public int port() {

@@ -58,17 +58,20 @@ final class QueryRoutes {
     private final Supplier<Serving> serving;
     private final HttpClientAgent forwarder;
     private final ErasureRequests erasures;
+    private final ErasableUserIds erasable;
 
-    private QueryRoutes(Vertx vertx, Supplier<Serving> serving, HttpClientAgent forwarder, ErasureRequests erasures) {
+    private QueryRoutes(Vertx vertx, Supplier<Serving> serving, HttpClientAgent forwarder, ErasureRequests erasures,
+                        ErasableUserIds erasable) {
         this.vertx = vertx;
         this.serving = serving;
         this.forwarder = forwarder;
         this.erasures = erasures;
+        this.erasable = erasable;
     }
 
     static Router create(Vertx vertx, BearerToken token, Supplier<Serving> serving, HttpClientAgent forwarder,
-                         ErasureRequests erasures, ApiMetrics metrics) {
-        QueryRoutes routes = new QueryRoutes(vertx, serving, forwarder, erasures);
+                         ErasureRequests erasures, ErasableUserIds erasable, ApiMetrics metrics) {
+        QueryRoutes routes = new QueryRoutes(vertx, serving, forwarder, erasures, erasable);
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             ctx.addEndHandler(ended -> metrics.request(ctx.get(ROUTE_LABEL, ApiMetrics.UNMATCHED), ctx.response().getStatusCode()));
@@ -250,9 +253,15 @@ final class QueryRoutes {
     /**
      * A privacy request (R13): accepted (202) once it is on the stream's input; the stream then erases
      * the user and everything linked to it. Any instance takes it: the stream routes it by the userId.
+     * An id no user can have is refused (400) before anything is sent.
      */
     private void erase(RoutingContext ctx) {
         String userId = ctx.pathParam("userId");
+        String problem = erasable.problem(userId);
+        if (problem != null) {
+            ApiAnswers.error(ctx, 400, "invalid_parameter", problem, "userId");
+            return;
+        }
         vertx.executeBlocking(() -> erasures.request(userId), false)
                 .compose(requested -> Future.fromCompletionStage(requested, vertx.getOrCreateContext()))
                 .onSuccess(messageId -> ApiAnswers.json(ctx, 202, SegmentEventParser.JSON.createObjectNode()

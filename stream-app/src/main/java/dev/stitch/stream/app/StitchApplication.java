@@ -2,6 +2,7 @@ package dev.stitch.stream.app;
 
 import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.serde.SchemaRegistryException;
+import dev.stitch.stream.api.ErasableUserIds;
 import dev.stitch.stream.api.KafkaErasureRequests;
 import dev.stitch.stream.api.QueryApi;
 import dev.stitch.stream.config.AppConfig;
@@ -53,7 +54,8 @@ public final class StitchApplication implements AutoCloseable {
                 config.settings().topics().raw());
         QueryApi api;
         try {
-            api = QueryApi.start(config.api(), serdes.timelineEvent().deserializer(), config.settings().topics().timeline(), erasures);
+            api = QueryApi.start(config.api(), serdes.timelineEvent().deserializer(), config.settings().topics().timeline(), erasures,
+                    new ErasableUserIds(config.settings().junkIds(), config.settings().limits().ids()));
         } catch (RuntimeException e) {
             erasures.close();
             throw e;

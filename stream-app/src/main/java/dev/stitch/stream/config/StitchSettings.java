@@ -37,12 +37,10 @@ public record StitchSettings(
         RecordLimits limits) {
 
     /**
-     * How long an erased user is remembered without suppression (R13), in reorder-grace periods (a
-     * minute by default): far longer than what was on its way to the user at the request takes to
-     * arrive (a link claim, a merged user's moved events: a few repartition hops), short enough not to
-     * keep the user's id for long.
+     * Margin for what is on its way between stages when it should already be gone (a link claim, a
+     * merged user's moved events: a few repartition hops), in reorder-grace periods (a minute by default).
      */
-    private static final int ERASURE_MEMORY_IN_GRACE_PERIODS = 12;
+    private static final int HOPS_MARGIN_IN_GRACE_PERIODS = 12;
 
     public static StitchSettings defaults() {
         return new StitchSettings(TopicNames.defaults(), JunkIds.defaults(), ConflictPolicy.LATEST_WINS,
@@ -50,9 +48,16 @@ public record StitchSettings(
                 1000, Duration.ofHours(1), 1000, false, ProfileBounds.defaults(), RecordLimits.defaults());
     }
 
-    /** How long an erased user's id is kept to recognise what was on its way to it at the request (R13). */
-    public Duration erasureMemory() {
-        return reorderGrace.multipliedBy(ERASURE_MEMORY_IN_GRACE_PERIODS);
+    /**
+     * How long an erasure's cut-off is kept (R13): as long as anything received before the request can
+     * still surface. Unlinked history lives for the retention, plus up to one expiry scan; a retry is
+     * recognised as one for the dedup window; add the margin for records between stages. With the
+     * defaults: 30 days, 1 hour and 1 minute.
+     */
+    public Duration erasureCutOffKept() {
+        Duration history = historyRetention.plus(historyExpiryScanInterval);
+        Duration longest = history.compareTo(dedupWindow) >= 0 ? history : dedupWindow;
+        return longest.plus(reorderGrace.multipliedBy(HOPS_MARGIN_IN_GRACE_PERIODS));
     }
 
     public StitchSettings withTopics(TopicNames value) {

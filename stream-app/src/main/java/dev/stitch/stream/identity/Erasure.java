@@ -18,4 +18,14 @@ final class Erasure {
                 : "anonymous id " + id + " is erased with user " + userId + " by a privacy request";
         return new IdentityChange(id, ChangeKind.ERASED, null, userId, reason, messageId, Instant.ofEpochMilli(time));
     }
+
+    /**
+     * {@code id}, once granted to a user erased now, maps to {@code owner}: its mapping restated without
+     * naming the erased user, so that no record left on the compacted topic names it.
+     */
+    static IdentityChange restated(String id, String owner, String messageId, long time) {
+        return new IdentityChange(id, ChangeKind.LINKED, owner, null, "anonymous id " + id + " is linked to user " + owner
+                + "; restated because another user it was linked to, or claimed by, was erased by a privacy request",
+                messageId, Instant.ofEpochMilli(time));
+    }
 }

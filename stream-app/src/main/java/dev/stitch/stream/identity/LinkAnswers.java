@@ -41,7 +41,9 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
 
     /**
      * Erases the id with its user: when it maps to the user, or, for a link the user's erasure refused,
-     * when it maps to no one yet. An id that maps to another user now (a shared device, R6) stays.
+     * when it maps to no one yet. An id granted to the user that maps to another user now (a shared
+     * device, R6) stays with that user; its latest change may still name the erased one (the conflict
+     * that moved it, or refused it), so a fresh LINKED to its user now replaces it on the compacted topic.
      */
     private void erase(String anonymousId, LinkRequest answer, boolean alsoUnlinked, IdentityLinker.Output out) {
         IdentityState state = identities.get(anonymousId);
@@ -49,13 +51,18 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
             return;
         }
         String owner = state.getUserId();
-        if (!answer.getUserId().equals(owner) && !(alsoUnlinked && owner == null)) {
+        String erased = answer.getUserId();
+        if (!erased.equals(owner) && !(alsoUnlinked && owner == null)) {
+            if (owner != null && !alsoUnlinked) {
+                out.send(anonymousId, new IdentityOutput.Change(Erasure.restated(anonymousId, owner, answer.getMessageId(),
+                        answer.getTimestamp().toEpochMilli())));
+            }
             return;
         }
         history.drain(anonymousId, state);
         identities.delete(anonymousId);
         metrics.erased();
-        out.send(anonymousId, new IdentityOutput.Change(Erasure.change(anonymousId, answer.getUserId(), answer.getMessageId(),
+        out.send(anonymousId, new IdentityOutput.Change(Erasure.change(anonymousId, erased, answer.getMessageId(),
                 answer.getTimestamp().toEpochMilli())));
         out.send(anonymousId, new IdentityOutput.Tombstone());
     }

@@ -31,7 +31,8 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
 
     private final int maxIdsPerUser;
     private final boolean suppressErased;
-    private final Duration erasureMemory;
+    private final Duration cutOffKept;
+    private final Duration sweepInterval;
     private ProcessorContext<String, LinkRequest> context;
     private KeyValueStore<Bytes, byte[]> granted;
     private ErasureMemory erased;
@@ -40,7 +41,8 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
     public LinkClaims(StitchSettings settings) {
         this.maxIdsPerUser = settings.maxAnonymousIdsPerUser();
         this.suppressErased = settings.suppressErasedUsers();
-        this.erasureMemory = settings.erasureMemory();
+        this.cutOffKept = settings.erasureCutOffKept();
+        this.sweepInterval = settings.historyExpiryScanInterval();
     }
 
     @Override
@@ -50,7 +52,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
         erased = new ErasureMemory(context.getStateStore(Catalogue.ERASED_USERS_STORE));
         mergedInto = context.getStateStore(Catalogue.MERGED_USERS_STORE);
         if (!suppressErased) {
-            erased.forgetAfter(context, erasureMemory);
+            erased.forgetAfter(context, cutOffKept, sweepInterval);
         }
     }
 
@@ -68,7 +70,8 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
         }
         Long erasedAt = erased.erasedUpTo(userId);
         if (erasedAt != null && (suppressErased || claim.getTimestamp().toEpochMilli() <= erasedAt)) {
-            // A link to a suppressed user, or one claimed before the user's erasure and arriving after it.
+            // A link to a suppressed user, or one claimed before the user's erasure and arriving after it:
+            // the erasure cut off what the pipeline received before it (R13, see ErasureMemory).
             context.forward(new Record<>(claim.getAnonymousId(), new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(),
                     "user " + userId + " was erased", claim.getEvent(), true, null, false), record.timestamp()));
             return;
@@ -77,8 +80,11 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
         String refusal = null;
         if (granted.get(link) == null) {
             if (!claim.getAlias() && grantedCount(userId) >= maxIdsPerUser) {
-                refusal = "user " + userId + " already has " + maxIdsPerUser + " anonymous ids, the most allowed "
-                        + "(STITCH_MAX_ANONYMOUS_IDS); anonymous id " + claim.getAnonymousId() + " is not linked";
+                // Not naming the user: the change is the anonymous id's, and stays on the compacted topic
+                // after the user's erasure, which does not reach ids it never granted (R13).
+                refusal = "the user of event " + claim.getMessageId() + " already has " + maxIdsPerUser
+                        + " anonymous ids, the most allowed (STITCH_MAX_ANONYMOUS_IDS); anonymous id "
+                        + claim.getAnonymousId() + " is not linked";
             } else {
                 granted.put(link, GRANTED);
             }
@@ -90,7 +96,8 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
 
     /**
      * A privacy request (R13): each anonymous id granted to the user is sent to be erased on its own
-     * partition, and the user's grants go; the user is remembered as erased.
+     * partition (or, when it has moved to another user since, to have its change restated without this
+     * one), and the user's grants go; the user's cut-off is remembered.
      */
     private void erase(String userId, LinkClaim claim, long time) {
         String canonical = canonical(userId);

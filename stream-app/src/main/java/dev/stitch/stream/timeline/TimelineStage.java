@@ -8,9 +8,9 @@ import dev.stitch.stream.errors.DeadLetterHeaders;
 import dev.stitch.stream.errors.DeadLetterReason;
 import dev.stitch.stream.errors.DeadLetters;
 import dev.stitch.stream.metrics.StitchMetrics;
+import dev.stitch.stream.topology.CachedStore;
 import dev.stitch.stream.topology.Catalogue;
 import dev.stitch.stream.topology.ErasureMemory;
-import dev.stitch.stream.topology.MirroredStore;
 import dev.stitch.stream.topology.StitchSerdes;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -43,7 +43,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     private ProfileBook profiles;
     private ErasureMemory erasures;
     /** The user ids merged into another (R8), each with the user its events go to: checked for every event. */
-    private MirroredStore<String> mergedTimelines;
+    private CachedStore<String> mergedTimelines;
     private StitchMetrics metrics;
     private DeadLetters deadLetters;
     /** Wall-clock time of the last record: while the input is idle, waiting events still come due. */
@@ -67,9 +67,9 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         sequencer = new TimelineSequencer(context.getStateStore(Catalogue.USER_STATE_STORE));
         profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE), settings.profileBounds());
         erasures = new ErasureMemory(context.getStateStore(Catalogue.RECENT_ERASURES_STORE));
-        mergedTimelines = new MirroredStore<>(context.getStateStore(Catalogue.MERGED_TIMELINES_STORE));
+        mergedTimelines = new CachedStore<>(context.getStateStore(Catalogue.MERGED_TIMELINES_STORE));
         if (!settings.suppressErasedUsers()) {
-            erasures.forgetAfter(context, settings.erasureMemory());
+            erasures.forgetAfter(context, settings.erasureCutOffKept(), settings.historyExpiryScanInterval());
         }
         lastRecordWallClock = context.currentSystemTimeMs();
         context.schedule(settings.flushInterval(), PunctuationType.STREAM_TIME, ignored -> releaseDue());
@@ -162,8 +162,11 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     }
 
     /**
-     * Whether an event of a user erased lately reached the pipeline before the request (R13): it was
-     * on its way at the erasure (say, moved from a user id merged into this one, R8), and goes with it.
+     * Where the erasure's cut-off is enforced (R13): an erasure of a user id cuts off everything the
+     * pipeline received before it under any name of that user, whenever it surfaces. An event that
+     * reaches the user now but reached the pipeline before its request — anonymous history linked
+     * since, an event in flight, a merged name's moved timeline — goes with the erasure. The cut-off
+     * is kept as long as such an event can exist, so a return looks the same after seconds or weeks.
      */
     private boolean wasOnItsWayAtErasure(String userId, byte[] encodedEvent) {
         Long erasedUpTo = erasures.erasedUpTo(userId);

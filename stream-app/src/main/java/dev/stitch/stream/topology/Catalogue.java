@@ -15,9 +15,10 @@ public final class Catalogue {
     /** Key: {@code LinkKey}(userId, anonymous id); value: empty. The anonymous ids granted to each user (R7). */
     public static final String USER_LINKS_STORE = "user-anonymous-ids";
     /**
-     * Key: userId of an erased user (R13); value: the request's receivedAt. No link claimed before then is
-     * made; with suppression on, none at all, and the entry stays; else it goes after twelve reorder
-     * grace periods (a minute by default).
+     * Key: userId of an erased user (R13); value: the request's receivedAt, its cut-off. No link claimed
+     * before then is made; with suppression on, none at all, and the entry stays; else it is deleted once
+     * nothing received before the cut-off can surface any more (the history retention and one expiry
+     * scan, or the dedup window if longer, and a minute: 30 days and an hour by default), in stream time.
      */
     public static final String ERASED_USERS_STORE = "erased-users";
     /** Key: a user id that became a name of another user (R8); value: that user's canonical id. */
@@ -42,13 +43,14 @@ public final class Catalogue {
     /** Key: {@link UserTimeKey}(userId, event time, messageId); value: the encoded TimelineEvent as it arrived (no sequence yet). The query API's timelines. */
     public static final String TIMELINE_STORE = "timelines";
     /**
-     * Key: userId of a user erased lately (R13); value: the request's receivedAt. Events that reach the
-     * user afterwards but reached the pipeline before then go with it; kept twelve reorder-grace periods.
+     * Key: userId of an erased user (R13); value: the request's receivedAt, its cut-off. Events that reach
+     * the user afterwards but reached the pipeline before then go with it; kept as the erased users'
+     * entries are (30 days and an hour by default), in stream time.
      */
     public static final String RECENT_ERASURES_STORE = "recent-erasures";
     /**
      * Key: a user id merged into another user (R8); value: the user its timeline went to, and its later
-     * events go to. Few, and checked for every event: kept in memory too.
+     * events go to. Checked for every event: its most recent entries are kept in memory too ({@link CachedStore}).
      */
     public static final String MERGED_TIMELINES_STORE = "merged-timelines";
     /** Key: userId; value: {@code UserProfile}, the user's merged traits and linked ids, within {@code ProfileBounds}. */

@@ -5,43 +5,49 @@ import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The users erased lately (R13), each with the receivedAt of its request, so that what was on its way
- * to them at the request is recognised when it arrives.
+ * The cut-off of each erased user id (R13): the receivedAt of its privacy request. The rule it serves:
+ * an erasure of a user id cuts off everything the pipeline received before it under any name of that
+ * user, whenever it surfaces — anonymous history buffered before the request and linked afterwards,
+ * events in flight, moved timelines of merged names, retried messages whose first copy was erased.
+ *
+ * <p>A cut-off is kept for as long as data received before it can still surface (see
+ * {@code StitchSettings.erasureCutOffKept}), then deleted, which writes a tombstone to the store's
+ * changelog. An entry is the id and one long: no event data.
  */
 public final class ErasureMemory {
 
-    private final MirroredStore<Long> erasedUpTo;
+    /** How many cut-offs one sweep deletes at most, so a sweep never stalls processing for long. */
+    private static final int SWEEP_BATCH = 10_000;
+
+    private final CachedStore<Long> cutOffs;
 
     public ErasureMemory(KeyValueStore<String, Long> store) {
-        this.erasedUpTo = new MirroredStore<>(store);
+        this.cutOffs = new CachedStore<>(store);
     }
 
-    public void remember(String userId, long upTo) {
-        erasedUpTo.put(userId, upTo);
+    public void remember(String userId, long cutOff) {
+        cutOffs.put(userId, cutOff);
     }
 
-    /** The receivedAt up to which the user's records were erased; null when it was not erased lately. */
+    /** The receivedAt up to which the user's records were erased; null when no cut-off of it is kept. */
     public Long erasedUpTo(String userId) {
-        return erasedUpTo.get(userId);
+        return cutOffs.get(userId);
     }
 
-    /** Forgets each erasure once {@code memory} has passed since it, on the wall clock. */
-    public void forgetAfter(ProcessingContext context, Duration memory) {
-        Duration sweepInterval = Duration.ofMillis(Math.max(1_000, memory.toMillis() / 6));
-        context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, now -> forgetBefore(now - memory.toMillis()));
+    /**
+     * Deletes each cut-off once {@code kept} has passed since it, in stream time, checked every
+     * {@code interval}. Stream time, not the wall clock: the anonymous history a cut-off guards is
+     * expired by stream time too, so the cut-off never goes before the data it cuts off, also when the
+     * application catches up on a backlog long after the wall clock moved on.
+     */
+    public void forgetAfter(ProcessingContext context, Duration kept, Duration interval) {
+        long keptMs = kept.toMillis();
+        context.schedule(interval, PunctuationType.STREAM_TIME, streamTime -> forgetUpTo(streamTime - keptMs));
     }
 
-    private void forgetBefore(long cutoff) {
-        List<String> forgotten = new ArrayList<>();
-        erasedUpTo.forEach((userId, upTo) -> {
-            if (upTo < cutoff) {
-                forgotten.add(userId);
-            }
-        });
-        forgotten.forEach(erasedUpTo::delete);
+    private void forgetUpTo(long expiredAt) {
+        cutOffs.keysWhere((userId, cutOff) -> cutOff < expiredAt, SWEEP_BATCH).forEach(cutOffs::delete);
     }
 }

@@ -2,6 +2,7 @@ package dev.stitch.stream.app;
 
 import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.stream.config.AppConfig;
+import dev.stitch.stream.topology.Catalogue;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -36,10 +37,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Privacy requests (R13) through the whole product on a real broker: one through the query API's
- * DELETE, one as Segment's delete notification on the bridge's webhook. Afterwards the query API
- * answers 404 for every erased id, and once Kafka has compacted, no compacted topic (the identity
- * changes, every changelog) holds a record that names an erased user or its anonymous ids. An
- * application stopped right after a request finishes the erasure when it starts again.
+ * DELETE, one as Segment's delete notification on the bridge's webhook, one of a user with a shared
+ * device that moved to another user and a device its limit refused. Afterwards the query API answers
+ * 404 for every erased id, and once Kafka has compacted, no compacted topic (the identity changes,
+ * every changelog) holds a record that names an erased user or its anonymous ids, other than each
+ * user's cut-off (its id and one long). An application stopped right after a request finishes the
+ * erasure when it starts again.
  */
 class ErasureIT {
 
@@ -61,25 +64,36 @@ class ErasureIT {
             for (String person : List.of("ada", "bob", "cy")) {
                 awaitStatus(stack, "/v1/users/user-" + person + "/timeline", 200);
             }
+            // user-eve's third id, shared-eve, moves to user-fay (a shared device); a fourth, kiosk-eve, is refused (the limit is 3).
+            postFlow(stack, "eve");
+            postFlow(stack, "fay");
+            postIdentify(stack, "user-eve", "shared-eve");
+            awaitLinked(stack, "shared-eve", "user-eve");
+            postIdentify(stack, "user-fay", "shared-eve");
+            awaitLinked(stack, "shared-eve", "user-fay");
+            postIdentify(stack, "user-eve", "kiosk-eve");
+            awaitRecordNaming(stack.bootstrapServers(), "stitch.identity-changes", "kiosk-eve");
 
             HttpResponse<String> viaApi = send(stack.apiUrl() + "/v1/users/user-ada", "DELETE", null);
             assertThat(viaApi.statusCode()).as(viaApi.body()).isEqualTo(202);
+            HttpResponse<String> eve = send(stack.apiUrl() + "/v1/users/user-eve", "DELETE", null);
+            assertThat(eve.statusCode()).as(eve.body()).isEqualTo(202);
             HttpResponse<String> viaWebhook = send(stack.bridgeUrl() + "/v1/webhook", "POST",
                     "{\"type\":\"delete\",\"userId\":\"user-bob\",\"messageId\":\"segment-deletion-1\"}");
             assertThat(viaWebhook.statusCode()).as(viaWebhook.body()).isEqualTo(200);
 
-            for (String person : List.of("ada", "bob")) {
+            for (String person : List.of("ada", "bob", "eve")) {
                 awaitStatus(stack, "/v1/users/user-" + person + "/timeline", 404);
                 awaitStatus(stack, "/v1/users/user-" + person, 404);
                 awaitStatus(stack, "/v1/anonymous/pixel-" + person, 404);
                 awaitStatus(stack, "/v1/anonymous/app-" + person, 404);
             }
             assertThat(status(stack, "/v1/users/user-cy/timeline")).as("the third person is untouched").isEqualTo(200);
+            awaitLinked(stack, "shared-eve", "user-fay");
 
             compactEagerly(stack.bootstrapServers());
-            List<String> erased = List.of("user-ada", "pixel-ada", "app-ada", "user-bob", "pixel-bob", "app-bob");
-            // An erased user is remembered for twelve reorder-grace periods (6 s here), so that links claimed
-            // before its erasure are refused; then its entry goes too.
+            List<String> erased = List.of("user-ada", "pixel-ada", "app-ada", "user-bob", "pixel-bob", "app-bob",
+                    "user-eve", "pixel-eve", "app-eve");
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             Map<String, List<String>> left = recordsNaming(stack.bootstrapServers(), erased);
             for (int round = 0; !left.isEmpty() && System.nanoTime() < deadline; round++) {
@@ -92,6 +106,8 @@ class ErasureIT {
             }
             assertThat(left).as("records still naming an erased id, by topic").isEmpty();
             assertThat(recordsNaming(stack.bootstrapServers(), List.of("user-cy"))).as("the third person is still there").isNotEmpty();
+            assertThat(recordsNaming(stack.bootstrapServers(), List.of("shared-eve", "kiosk-eve")))
+                    .as("the shared device and the refused one stay, without naming user-eve").isNotEmpty();
         }
     }
 
@@ -125,6 +141,30 @@ class ErasureIT {
         }
     }
 
+    private void postIdentify(EmbeddedStack stack, String userId, String anonymousId) throws Exception {
+        HttpResponse<String> answer = send(stack.bridgeUrl() + "/v1/webhook", "POST",
+                "{\"type\":\"identify\",\"userId\":\"" + userId + "\",\"anonymousId\":\"" + anonymousId + "\"}");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    }
+
+    private void awaitLinked(EmbeddedStack stack, String anonymousId, String userId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String answer = send(stack.apiUrl() + "/v1/anonymous/" + anonymousId, "GET", null).body();
+        while (!answer.contains("\"userId\":\"" + userId + "\"") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            answer = send(stack.apiUrl() + "/v1/anonymous/" + anonymousId, "GET", null).body();
+        }
+        assertThat(answer).as(anonymousId).contains("\"userId\":\"" + userId + "\"");
+    }
+
+    private static void awaitRecordNaming(String bootstrap, String topic, String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (readAll(bootstrap, topic).stream().noneMatch(record -> record.contains(id)) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(readAll(bootstrap, topic)).as(topic + " names " + id).anyMatch(record -> record.contains(id));
+    }
+
     /** Every compacted topic (the identity changes and the changelogs) cleaned as soon as anything in it is dirty. */
     private static void compactEagerly(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -153,14 +193,20 @@ class ErasureIT {
                 .collect(Collectors.toSet());
     }
 
-    /** For each compacted topic, the records (tombstones aside) whose key or value holds one of the ids' bytes. */
+    /**
+     * For each compacted topic, the records (tombstones aside) whose key or value holds one of the ids'
+     * bytes; an erased user's cut-off (key: the id; value: one long) is what erasure keeps on purpose.
+     */
     private static Map<String, List<String>> recordsNaming(String bootstrap, List<String> ids) throws Exception {
         Map<String, List<String>> found = new HashMap<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (String topic : compactedTopics(admin)) {
+                boolean cutOffs = topic.endsWith("-" + Catalogue.ERASED_USERS_STORE + "-changelog")
+                        || topic.endsWith("-" + Catalogue.RECENT_ERASURES_STORE + "-changelog");
                 for (String record : readAll(bootstrap, topic)) {
                     for (String id : ids) {
-                        if (record.contains(id)) {
+                        boolean cutOff = cutOffs && record.startsWith(id + " ") && record.length() == id.length() + 1 + Long.BYTES;
+                        if (record.contains(id) && !cutOff) {
                             found.computeIfAbsent(topic, t -> new ArrayList<>()).add(id);
                         }
                     }
@@ -226,6 +272,7 @@ class ErasureIT {
                 "STITCH_REGISTRY_PORT", "0",
                 "STITCH_API_PORT", "0",
                 "STITCH_API_TOKEN", TOKEN,
+                "STITCH_MAX_ANONYMOUS_IDS", "3",
                 "STITCH_REORDER_GRACE", "500ms",
                 "STITCH_FLUSH_INTERVAL", "100ms"));
     }

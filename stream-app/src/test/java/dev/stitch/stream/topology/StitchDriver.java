@@ -47,6 +47,8 @@ public final class StitchDriver implements AutoCloseable {
     public record Change(String id, ChangeKind kind, String userId, String previousUserId, String messageId) {
     }
 
+    private static final String APPLICATION_ID = "stitch-test";
+
     private final StitchSettings settings;
     private final StitchSerdes serdes;
     private final TopologyTestDriver driver;
@@ -68,7 +70,7 @@ public final class StitchDriver implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        var props = StreamsProperties.of("stitch-test", "unused:9092", stateDir, 32L * 1024 * 1024, Map.of(),
+        var props = StreamsProperties.of(APPLICATION_ID, "unused:9092", stateDir, 32L * 1024 * 1024, Map.of(),
                 settings.topics().deadLetters(), settings.limits());
         // Under exactly-once, TopologyTestDriver keeps only what a processed record's commit takes with
         // it, and so loses the dead letters the deserialization handler writes for a record it skips;
@@ -178,6 +180,17 @@ public final class StitchDriver implements AutoCloseable {
                         : new Change(r.key(), r.value().getKind(), r.value().getUserId(), r.value().getPreviousUserId(),
                         r.value().getMessageId()))
                 .toList();
+    }
+
+    /** stitch.identity-changes as the records themselves, reasons included; a tombstone has a null value. */
+    public List<TestRecord<String, IdentityChange>> changeRecords() {
+        return changes.readRecordsToList();
+    }
+
+    /** What the topology wrote to one store's changelog: raw keys and values, a null value for a tombstone. */
+    List<TestRecord<byte[], byte[]>> changelog(String storeName) {
+        return driver.createOutputTopic(APPLICATION_ID + "-" + storeName + "-changelog", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList();
     }
 
     List<TestRecord<byte[], byte[]>> deadLetters() {
