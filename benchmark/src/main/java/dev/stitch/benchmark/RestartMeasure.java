@@ -74,7 +74,8 @@ public final class RestartMeasure {
         String bootstrap = "localhost:" + env.get("STITCH_KAFKA_PORT");
         String apiUrl = "http://localhost:" + env.get("STITCH_API_PORT");
         QueryProbe probe = new QueryProbe(TOKEN);
-        Path log = workDir.resolve("stitch.log");
+        // Outside the work directory, which is deleted at the end: the log stays for a look.
+        Path log = Files.createTempFile("stitch-restart-", ".log");
         progress("starting ./stitch's stream command in a child JVM; its log: " + log);
         ChildStitch first = ChildStitch.start(env, log);
         ChildStitch second = null;
