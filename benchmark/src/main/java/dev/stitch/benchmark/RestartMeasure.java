@@ -7,6 +7,7 @@ import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.stream.config.TopicNames;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListStreamsGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -160,8 +161,7 @@ public final class RestartMeasure {
             if (!child.alive()) {
                 throw new IllegalStateException("The child JVM stopped; see its log " + child.log());
             }
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, group);
             boolean done = ends.entrySet().stream().allMatch(end -> committed.get(end.getKey()) != null
                     && committed.get(end.getKey()).offset() >= end.getValue());
             if (done) {
@@ -170,6 +170,15 @@ public final class RestartMeasure {
             Thread.sleep(200);
         }
         throw new IllegalStateException("The application did not consume its input within " + TIMEOUT.toSeconds() + " s");
+    }
+
+    /** A group of the Streams protocol has its offsets read through its own request. */
+    private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(Admin admin, String group) throws Exception {
+        if ("streams".equalsIgnoreCase(System.getenv("STITCH_GROUP_PROTOCOL"))) {
+            return admin.listStreamsGroupOffsets(Map.of(group, new ListStreamsGroupOffsetsSpec()))
+                    .partitionsToOffsetAndMetadata(group).get();
+        }
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
     }
 
     static long changelogBytes(Admin admin, String applicationId) throws Exception {
