@@ -28,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A soak: three stream-app instances (two in this JVM, one in a child JVM) and the bridge on one
  * in-process broker, generated Segment traffic posted through the bridge at a set rate with
  * Segment's retries, a rolling restart of every instance at a third of the run and a SIGKILL of the
- * child at two thirds; then a read_committed audit of {@code stitch.timeline} against what the bridge
- * acknowledged. A program that prints figures, not a test.
+ * child at two thirds (or half a third after the rolling restart, when that ends later); then a
+ * read_committed audit of {@code stitch.timeline} against what the bridge acknowledged. A program
+ * that prints figures, not a test.
  *
  * <pre>
  * mvn -B -q -pl benchmark -am package -DskipTests &amp;&amp; \
@@ -170,7 +171,7 @@ public final class Soak {
         return thread;
     }
 
-    /** The rolling restart at a third of the run, the SIGKILL of the child at two thirds. */
+    /** The rolling restart at a third of the run, then the SIGKILL of the child. */
     private void disrupt(List<SoakInstance> instances, long trafficStartedAt) throws Exception {
         long third = options.duration().toNanos() / 3;
         sleepUntil(trafficStartedAt + third);
@@ -184,7 +185,8 @@ public final class Soak {
                 other.awaitRunning();
             }
         }
-        sleepUntil(trafficStartedAt + 2 * third);
+        // At two thirds, but never right after the rolling restart: the kill must find unflushed work.
+        sleepUntil(Math.max(trafficStartedAt + 2 * third, System.nanoTime() + third / 2));
         SoakInstance.Child child = (SoakInstance.Child) instances.get(2);
         progress("SIGKILL of " + child.name() + " (the child JVM), started again at once");
         long at = System.nanoTime();
