@@ -5,7 +5,6 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,13 +17,10 @@ final class StateRestoreLog implements StateRestoreListener {
     private static final Logger log = LoggerFactory.getLogger(StateRestoreLog.class);
 
     private final AtomicLong restored = new AtomicLong();
-    private final AtomicLong firstStartNanos = new AtomicLong();
-    private final AtomicLong lastEndNanos = new AtomicLong();
 
     @Override
     public void onRestoreStart(TopicPartition changelog, String storeName, long startingOffset, long endingOffset) {
         if (endingOffset > startingOffset) {
-            firstStartNanos.compareAndSet(0, System.nanoTime());
             log.info("Restoring store {} from {}: up to {} changelog records", storeName, changelog, endingOffset - startingOffset);
         }
     }
@@ -37,7 +33,6 @@ final class StateRestoreLog implements StateRestoreListener {
     @Override
     public void onRestoreEnd(TopicPartition changelog, String storeName, long totalRestored) {
         if (totalRestored > 0) {
-            lastEndNanos.set(System.nanoTime());
             log.info("Restored store {} from {}: {} records", storeName, changelog, totalRestored);
         }
     }
@@ -45,12 +40,5 @@ final class StateRestoreLog implements StateRestoreListener {
     /** Records restored from changelogs since the application started. */
     long restoredRecords() {
         return restored.get();
-    }
-
-    /** From the first store's restore start to the last one's end: what the restored records cost. */
-    Duration restoreTime() {
-        long start = firstStartNanos.get();
-        long end = lastEndNanos.get();
-        return start == 0 || end < start ? Duration.ZERO : Duration.ofNanos(end - start);
     }
 }

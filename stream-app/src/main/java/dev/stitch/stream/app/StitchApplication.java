@@ -113,11 +113,6 @@ public final class StitchApplication implements AutoCloseable {
         return restores.restoredRecords();
     }
 
-    /** How long restoring those records took. */
-    public Duration restoreTime() {
-        return restores.restoreTime();
-    }
-
     /** The Kafka Streams client, for its metadata: which instance holds which tasks and standbys. */
     KafkaStreams streams() {
         return streams;
