@@ -15,6 +15,8 @@ import java.util.Map;
 sealed interface SoakInstance extends AutoCloseable permits SoakInstance.InProcess, SoakInstance.Child {
 
     Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    /** How long the child's log is given to report the restores of its start. */
+    Duration RESTORE_SETTLE = Duration.ofSeconds(5);
 
     String name();
 
@@ -126,6 +128,11 @@ sealed interface SoakInstance extends AutoCloseable permits SoakInstance.InProce
             return process != null;
         }
 
+        /**
+         * The records restored are counted from the child's log a few seconds after it answers again:
+         * its query API answers as soon as any instance can, forwarding, while its own stores may
+         * still be restoring.
+         */
         @Override
         public long restart() throws Exception {
             ChildStitch stopping = process;
@@ -147,6 +154,7 @@ sealed interface SoakInstance extends AutoCloseable permits SoakInstance.InProce
             ChildStitch started = ChildStitch.start(env, log);
             process = started;
             awaitRunning();
+            Thread.sleep(RESTORE_SETTLE.toMillis());
             return started.restoresSince(logFrom).records();
         }
 
