@@ -180,7 +180,7 @@ public final class Soak {
             long at = System.nanoTime();
             long restored = instance.restart();
             note(String.format("clean restart of %s: RUNNING again after %.1f s, %,d records restored", instance.name(),
-                    (System.nanoTime() - at) / 1e9, restored));
+                    (instance.readyAtNanos() - at) / 1e9, restored));
             for (SoakInstance other : instances) {
                 other.awaitRunning();
             }
@@ -192,7 +192,7 @@ public final class Soak {
         long at = System.nanoTime();
         long restored = child.killAndRestart();
         note(String.format("SIGKILL of %s: RUNNING again after %.1f s (JVM start included), %,d records restored",
-                child.name(), (System.nanoTime() - at) / 1e9, restored));
+                child.name(), (child.readyAtNanos() - at) / 1e9, restored));
     }
 
     /** The acknowledged events that must be on the timeline: those with a userId, and those of anonymous ids a userId claimed. */

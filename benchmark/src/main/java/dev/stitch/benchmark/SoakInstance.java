@@ -32,6 +32,9 @@ sealed interface SoakInstance extends AutoCloseable permits SoakInstance.InProce
     /** Waits until the instance processes (RUNNING). */
     void awaitRunning() throws Exception;
 
+    /** When the last restart was answering again (System.nanoTime()). */
+    long readyAtNanos();
+
     /** The settings of an instance named {@code name}: {@code common} plus its own name, directory and port. */
     static Map<String, String> environment(Map<String, String> common, String name, Path dataDir, int apiPort) {
         Map<String, String> env = new java.util.HashMap<>(common);
@@ -48,6 +51,7 @@ sealed interface SoakInstance extends AutoCloseable permits SoakInstance.InProce
         private final SchemaRegistry registry;
         private final String bootstrap;
         private volatile StitchApplication application;
+        private volatile long readyAtNanos;
 
         InProcess(String name, Map<String, String> env, SchemaRegistry registry, String bootstrap) {
             this.name = name;
@@ -79,7 +83,13 @@ sealed interface SoakInstance extends AutoCloseable permits SoakInstance.InProce
             stopping.close();
             application = StitchApplication.start(config, registry, bootstrap);
             awaitRunning();
+            readyAtNanos = System.nanoTime();
             return application.restoredRecords();
+        }
+
+        @Override
+        public long readyAtNanos() {
+            return readyAtNanos;
         }
 
         @Override
@@ -104,6 +114,7 @@ sealed interface SoakInstance extends AutoCloseable permits SoakInstance.InProce
         private final Path log;
         private final QueryProbe probe;
         private volatile ChildStitch process;
+        private volatile long readyAtNanos;
 
         Child(String name, Map<String, String> env, Path log, QueryProbe probe) throws Exception {
             this.name = name;
@@ -154,8 +165,14 @@ sealed interface SoakInstance extends AutoCloseable permits SoakInstance.InProce
             ChildStitch started = ChildStitch.start(env, log);
             process = started;
             awaitRunning();
+            readyAtNanos = System.nanoTime();
             Thread.sleep(RESTORE_SETTLE.toMillis());
             return started.restoresSince(logFrom).records();
+        }
+
+        @Override
+        public long readyAtNanos() {
+            return readyAtNanos;
         }
 
         /** The query API answers 404 for an unknown user only once the application runs (503 before). */
