@@ -237,6 +237,11 @@ class KubernetesManifestsTest {
                         + "fieldRef metadata.name, defined before it)", where)
                 .startsWith(workload.podName() + "." + workload.serviceName() + ".");
 
+        assertThat(config.recovery().instanceName())
+                .as("%s: STITCH_INSTANCE_NAME is the pod's name (fieldRef metadata.name): a restarted pod rejoins as the "
+                        + "same static member", where)
+                .isEqualTo(workload.podName());
+
         StreamsConfig streams = new StreamsConfig(StitchApplication.streamsProperties(config, config.bootstrapServers()));
         int standbys = streams.getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
         int replicas = workload.replicas() == null ? 1 : workload.replicas();

@@ -33,12 +33,15 @@ public final class StitchApplication implements AutoCloseable {
     private final QueryApi api;
     private final KafkaErasureRequests erasures;
     private final StateRestoreLog restores;
+    private final CloseOptions.GroupMembershipOperation onStop;
 
-    private StitchApplication(KafkaStreams streams, QueryApi api, KafkaErasureRequests erasures, StateRestoreLog restores) {
+    private StitchApplication(KafkaStreams streams, QueryApi api, KafkaErasureRequests erasures, StateRestoreLog restores,
+                              CloseOptions.GroupMembershipOperation onStop) {
         this.streams = streams;
         this.api = api;
         this.erasures = erasures;
         this.restores = restores;
+        this.onStop = onStop;
     }
 
     /**
@@ -70,7 +73,8 @@ public final class StitchApplication implements AutoCloseable {
             streams.setGlobalStateRestoreListener(restores);
             streams.start();
             api.serve(streams);
-            return new StitchApplication(streams, api, erasures, restores);
+            return new StitchApplication(streams, api, erasures, restores, config.recovery().leaveGroupOnStop()
+                    ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
         } catch (RuntimeException e) {
             api.close();
             erasures.close();
@@ -121,11 +125,12 @@ public final class StitchApplication implements AutoCloseable {
         Properties props = StreamsProperties.of(config.applicationId(), bootstrapServers, config.stateDir(),
                 config.rocksDbMemoryBytes(), config.clientOverrides(), config.settings().topics().deadLetters(), config.settings().limits());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        config.recovery().applyTo(props);
         return props;
     }
 
     /** Records restored from changelogs since the start: few when standby replicas took over a stopped instance's tasks. */
-    long restoredRecords() {
+    public long restoredRecords() {
         return restores.restoredRecords();
     }
 
@@ -155,15 +160,15 @@ public final class StitchApplication implements AutoCloseable {
     }
 
     /**
-     * Stops after committing, and leaves the consumer group so that the partitions move at once to
-     * the other instances, or back to this one when it restarts, instead of after the session timeout.
+     * Stops after committing. A member without a stable name leaves the consumer group, so that its
+     * partitions move at once instead of after the session timeout; a named one stays in it (unless
+     * told to leave), so that a restart within the session timeout takes them back without a rebalance.
      */
     @Override
     public void close() {
         api.close();
         erasures.close();
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(CLOSE_TIMEOUT));
+        streams.close(CloseOptions.groupMembershipOperation(onStop).withTimeout(CLOSE_TIMEOUT));
     }
 
     /** A client warns about every key it does not know (the Streams-only ones): give it only its own. */

@@ -29,6 +29,7 @@ import java.util.Properties;
  * @param rocksDbMemoryBytes  memory of all RocksDB stores together
  * @param settings            the stitching rules' settings
  * @param api                 where the query API listens and how it is reached and guarded
+ * @param recovery            how the instance rejoins the group and keeps its state across a stop
  * @param clientOverrides     KAFKA_-prefixed variables, passed to the Kafka clients as their properties
  */
 public record AppConfig(
@@ -45,6 +46,7 @@ public record AppConfig(
         long rocksDbMemoryBytes,
         StitchSettings settings,
         ApiConfig api,
+        RecoveryConfig recovery,
         Map<String, String> clientOverrides) {
 
     public boolean embedded() {
@@ -153,6 +155,7 @@ public record AppConfig(
                 read.bytes("STITCH_ROCKSDB_MEMORY", BoundedRocksDbMemory.DEFAULT_TOTAL_BYTES),
                 settings,
                 api,
+                RecoveryConfig.read(read, kafka.bootstrapServers() == null),
                 read.kafkaClientOverrides());
         read.check("configuration");
         return config;

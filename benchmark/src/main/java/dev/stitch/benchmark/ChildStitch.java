@@ -1,0 +1,84 @@
+package dev.stitch.benchmark;
+
+import dev.stitch.stream.launcher.Launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The launcher's {@code stream} command in a JVM of its own, on this program's classpath, so that it
+ * can be killed with SIGKILL as a crash kills it: no close, no commit, transactions left open.
+ */
+final class ChildStitch {
+
+    /** What {@code StateRestoreLog} says at the end of each store's restore. */
+    private static final Pattern RESTORED = Pattern.compile("Restored store \\S+ from \\S+: (\\d+) records");
+
+    private final Process process;
+    private final Path log;
+
+    private ChildStitch(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** @param env the whole environment of the child: nothing of this JVM's is inherited */
+    static ChildStitch start(Map<String, String> env, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                Launcher.class.getName(), "stream")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        return new ChildStitch(builder.start(), log);
+    }
+
+    /** SIGKILL, and waits until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** SIGTERM: the launcher's shutdown hook closes the application cleanly. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Stores restored and their records, from what the child logged since {@code fromByte} of its log. */
+    Restores restoresSince(long fromByte) throws IOException {
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        Matcher m = RESTORED.matcher(text.substring((int) Math.min(fromByte, text.length())));
+        int stores = 0;
+        long records = 0;
+        while (m.find()) {
+            stores++;
+            records += Long.parseLong(m.group(1));
+        }
+        return new Restores(stores, records);
+    }
+
+    long logBytes() throws IOException {
+        return Files.exists(log) ? Files.size(log) : 0;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** @param stores stores restored from a changelog; @param records their records */
+    record Restores(int stores, long records) {
+    }
+}

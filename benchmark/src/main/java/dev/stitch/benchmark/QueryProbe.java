@@ -1,0 +1,40 @@
+package dev.stitch.benchmark;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** Asks an instance's query API for a user's timeline, as a client would, and says how it answered. */
+final class QueryProbe {
+
+    /** The status of a request that got no answer: nothing listens, or it took longer than the timeout. */
+    static final int NO_ANSWER = 0;
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final String token;
+
+    QueryProbe(String token) {
+        this.token = token;
+    }
+
+    /** The HTTP status of {@code GET /v1/users/{userId}/timeline?limit=1}, or {@link #NO_ANSWER}. */
+    int timelineStatus(String apiUrl, String userId) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl + "/v1/users/"
+                        + URLEncoder.encode(userId, StandardCharsets.UTF_8) + "/timeline?limit=1"))
+                .timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + token)
+                .GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return NO_ANSWER;
+        }
+    }
+}
