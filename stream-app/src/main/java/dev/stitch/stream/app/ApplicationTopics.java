@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,9 @@ final class ApplicationTopics {
     }
 
     /** @param streamsProps the application's Kafka Streams configuration, whose client settings the admin client takes */
+    private static final int METADATA_ATTEMPTS = 20;
+    private static final long METADATA_RETRY_MS = 250;
+
     static void prepare(Properties streamsProps, TopicNames topics, int partitions, boolean createMissing) {
         Properties adminProps = new Properties();
         adminProps.putAll(streamsProps);
@@ -73,9 +77,8 @@ final class ApplicationTopics {
      */
     private static void requireUserMovesLikeRaw(Admin admin, TopicNames topics) throws InterruptedException {
         try {
-            var described = admin.describeTopics(List.of(topics.raw(), topics.userMoves())).topicNameValues();
-            int raw = described.get(topics.raw()).get().partitions().size();
-            int moves = described.get(topics.userMoves()).get().partitions().size();
+            int raw = partitionsOf(admin, topics.raw());
+            int moves = partitionsOf(admin, topics.userMoves());
             if (raw != moves) {
                 throw new IllegalStateException("Topic " + topics.userMoves() + " has " + moves + " partitions and " + topics.raw()
                         + " has " + raw + "; they must have the same number. Create " + topics.userMoves() + " again with " + raw
@@ -84,6 +87,23 @@ final class ApplicationTopics {
         } catch (ExecutionException e) {
             throw new IllegalStateException("Could not describe topics " + topics.raw() + " and " + topics.userMoves() + ": "
                     + e.getCause().getMessage() + ". Create them before the first start (the deploy guide lists them).", e.getCause());
+        }
+    }
+
+    /**
+     * A topic's partition count. A topic created a moment ago may not have reached the broker's metadata
+     * yet, which then answers that it does not know it: asked again a few times before that counts.
+     */
+    private static int partitionsOf(Admin admin, String topic) throws InterruptedException, ExecutionException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return admin.describeTopics(List.of(topic)).topicNameValues().get(topic).get().partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == METADATA_ATTEMPTS) {
+                    throw e;
+                }
+                Thread.sleep(METADATA_RETRY_MS);
+            }
         }
     }
 }

@@ -4,7 +4,11 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 
 /**
  * The cut-off of each erased user id (R13): the receivedAt of its privacy request. The rule it serves:
@@ -14,7 +18,8 @@ import java.time.Duration;
  *
  * <p>A cut-off is kept for as long as data received before it can still surface (see
  * {@code StitchSettings.erasureCutOffKept}), then deleted, which writes a tombstone to the store's
- * changelog. An entry is the id and one long: no event data.
+ * changelog. An entry is one long under the SHA-256 of the id, not the id itself: no event data, and
+ * nothing in a compacted topic names the erased user, the cut-offs included.
  */
 public final class ErasureMemory {
 
@@ -28,12 +33,21 @@ public final class ErasureMemory {
     }
 
     public void remember(String userId, long cutOff) {
-        cutOffs.put(userId, cutOff);
+        cutOffs.put(keyOf(userId), cutOff);
     }
 
     /** The receivedAt up to which the user's records were erased; null when no cut-off of it is kept. */
     public Long erasedUpTo(String userId) {
-        return cutOffs.get(userId);
+        return cutOffs.get(keyOf(userId));
+    }
+
+    /** The store key of a user id's cut-off: the hex SHA-256 of its UTF-8 bytes. */
+    public static String keyOf(String userId) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(userId.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /**
@@ -48,6 +62,6 @@ public final class ErasureMemory {
     }
 
     private void forgetUpTo(long expiredAt) {
-        cutOffs.keysWhere((userId, cutOff) -> cutOff < expiredAt, SWEEP_BATCH).forEach(cutOffs::delete);
+        cutOffs.keysWhere((key, cutOff) -> cutOff < expiredAt, SWEEP_BATCH).forEach(cutOffs::delete);
     }
 }

@@ -63,6 +63,9 @@ class OversizedRecordIT {
                 // Records of at most 96 KB reach Kafka: the application keeps what it writes under 64 KB.
                 Map.entry("KAFKA_MAX_REQUEST_SIZE", Integer.toString(96 * 1024)),
                 Map.entry("STITCH_MAX_EVENT_BYTES", "16kb"),
+                // Profiles as large as their bounds allow, so that one outgrows what Kafka takes here.
+                Map.entry("STITCH_PROFILE_MAX_TRAITS", "10000"),
+                Map.entry("STITCH_PROFILE_MAX_TRAIT_BYTES", "256kb"),
                 Map.entry("KAFKA_SESSION_TIMEOUT_MS", "6000"),
                 Map.entry("KAFKA_HEARTBEAT_INTERVAL_MS", "1000"));
     }
