@@ -2,6 +2,7 @@ package dev.stitch.bridge;
 
 import dev.stitch.schema.SegmentEvent;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,7 @@ final class RecordingPublisher implements EventPublisher {
     enum Mode { ACKNOWLEDGE, FAIL, NEVER_ANSWER, HOLD }
 
     private final List<List<SegmentEvent>> published = new CopyOnWriteArrayList<>();
+    private final List<Instant> timestamps = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<Void>> held = new CopyOnWriteArrayList<>();
     private volatile Mode mode = Mode.ACKNOWLEDGE;
     private volatile boolean ready = true;
@@ -31,8 +33,9 @@ final class RecordingPublisher implements EventPublisher {
     }
 
     @Override
-    public CompletionStage<Void> publish(List<SegmentEvent> events) {
+    public CompletionStage<Void> publish(List<SegmentEvent> events, Instant receivedAt) {
         published.add(List.copyOf(events));
+        timestamps.add(receivedAt);
         return switch (mode) {
             case ACKNOWLEDGE -> CompletableFuture.completedFuture(null);
             case FAIL -> CompletableFuture.failedFuture(new IllegalStateException("the test's publisher refuses"));
@@ -74,6 +77,11 @@ final class RecordingPublisher implements EventPublisher {
         List<SegmentEvent> all = new ArrayList<>();
         published.forEach(all::addAll);
         return all;
+    }
+
+    /** The record timestamp of each publish call, in order. */
+    List<Instant> recordTimestamps() {
+        return List.copyOf(timestamps);
     }
 
     /** One list per publish call. */
