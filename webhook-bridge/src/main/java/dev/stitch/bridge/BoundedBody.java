@@ -54,11 +54,16 @@ final class BoundedBody {
         long[] received = {0};
         request.handler(chunk -> {
             received[0] += chunk.length();
-            if (received[0] <= limit) {
+            if (promise.future().isComplete()) {
+                // Refused already: the rest is drained, not held.
+                if (received[0] > DRAIN_LIMIT) {
+                    request.connection().close();
+                }
+            } else if (received[0] <= limit) {
                 if (holding.tryTake(chunk.length())) {
                     body.appendBuffer(chunk);
                 } else {
-                    promise.tryFail(busy.get().closingConnection());
+                    promise.tryFail(busy.get());
                 }
             } else if (received[0] > DRAIN_LIMIT) {
                 promise.tryFail(tooLarge.get().closingConnection());

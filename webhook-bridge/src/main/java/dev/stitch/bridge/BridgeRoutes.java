@@ -48,9 +48,11 @@ final class BridgeRoutes {
                 guard.answered(connection);
             });
             if (guard.overLimit()) {
-                Answers.refuse(ctx, Refusal.unavailable("too_many_connections", "the bridge has as many connections open as it may ("
+                Refusal refusal = Refusal.unavailable("too_many_connections", "the bridge has as many connections open as it may ("
                         + config.traffic().maxConnections() + ", STITCH_BRIDGE_MAX_CONNECTIONS); send the same request again in "
-                        + retryAfter + " s", retryAfter).closingConnection());
+                        + retryAfter + " s", retryAfter).closingConnection();
+                // Drained, not held, so that the client reads the answer before the connection closes.
+                BoundedBody.discard(ctx.request()).onComplete(drained -> Answers.refuse(ctx, refusal));
                 return;
             }
             ctx.next();

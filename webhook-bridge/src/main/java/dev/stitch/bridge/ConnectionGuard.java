@@ -8,15 +8,19 @@ import java.util.Map;
 
 /**
  * Keeps connections from being held without purpose: counts open connections against their bound, and
- * closes a connection whose next request's headers have not arrived within the request timeout of it
- * opening or of its previous answer (a client trickling header bytes, or holding a connection it never
- * uses). Used on the bridge's one event loop only.
+ * closes a connection whose next request's headers have not arrived within the request timeout of its
+ * previous answer (a client trickling header bytes, or holding a connection it no longer uses). Vert.x
+ * makes a connection known here when its first request's headers are in; before that, the idle timeout
+ * and Vert.x's bound on the size of headers (8 KB) hold it. Used on the bridge's one event loop only.
  */
 final class ConnectionGuard {
 
     private final Vertx vertx;
     private final TrafficLimits limits;
-    /** Open connections, each with its waiting-for-headers timer (0 while a request is being handled). */
+    /** While a request is being handled, its connection waits for no headers. */
+    private static final long NO_TIMER = -1;
+
+    /** Open connections, each with its waiting-for-headers timer ({@link #NO_TIMER} while a request is being handled). */
     private final Map<HttpConnection, Long> open = new IdentityHashMap<>();
 
     ConnectionGuard(Vertx vertx, TrafficLimits limits) {
@@ -34,7 +38,7 @@ final class ConnectionGuard {
         Long timer = open.get(connection);
         if (timer != null) {
             cancel(timer);
-            open.put(connection, 0L);
+            open.put(connection, NO_TIMER);
         }
     }
 
@@ -57,14 +61,14 @@ final class ConnectionGuard {
 
     private long awaitRequest(HttpConnection connection) {
         return vertx.setTimer(limits.requestTimeout().toMillis(), fired -> {
-            if (open.containsKey(connection) && open.get(connection) == fired) {
+            if (fired.equals(open.get(connection))) {
                 connection.close();
             }
         });
     }
 
     private void cancel(Long timer) {
-        if (timer != null && timer != 0L) {
+        if (timer != null && timer != NO_TIMER) {
             vertx.cancelTimer(timer);
         }
     }

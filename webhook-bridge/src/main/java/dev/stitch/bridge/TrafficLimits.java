@@ -8,10 +8,10 @@ import java.util.Objects;
  * bridge's memory or connections. Each bound reached is answered {@code 503} with {@code Retry-After}.
  *
  * @param idleTimeout      a connection that sends nothing for this long is closed ({@code STITCH_BRIDGE_IDLE_TIMEOUT}, 30s)
- * @param requestTimeout   a request's headers and body must have arrived this long after the connection was
- *                         opened or its previous answer was sent, else it is closed, answered {@code 408} when its
- *                         headers were in ({@code STITCH_BRIDGE_REQUEST_TIMEOUT}, 10s: a slow client cannot hold a
- *                         connection by trickling bytes)
+ * @param requestTimeout   a request's body must have arrived this long after its headers, else it is answered
+ *                         {@code 408} and its connection closed; the next request's headers must arrive this long after
+ *                         the previous answer, else the connection is closed ({@code STITCH_BRIDGE_REQUEST_TIMEOUT}, 10s:
+ *                         a slow client cannot hold a connection by trickling bytes)
  * @param maxConnections   open connections; a request on a connection past it is answered 503 and the connection
  *                         closed ({@code STITCH_BRIDGE_MAX_CONNECTIONS}, 1000)
  * @param maxBytesInFlight request body bytes held at once across all requests, from their arrival until the

@@ -23,9 +23,16 @@ final class RecordingPublisher implements EventPublisher {
     private volatile Mode mode = Mode.ACKNOWLEDGE;
     private volatile boolean ready = true;
     private volatile boolean closed;
+    private volatile Throwable failure = new IllegalStateException("the test's publisher refuses");
 
     void mode(Mode mode) {
         this.mode = mode;
+    }
+
+    /** Fails every publish with this cause, as Kafka's producer does. */
+    void failWith(Throwable cause) {
+        this.failure = cause;
+        this.mode = Mode.FAIL;
     }
 
     void ready(boolean ready) {
@@ -38,7 +45,7 @@ final class RecordingPublisher implements EventPublisher {
         timestamps.add(receivedAt);
         return switch (mode) {
             case ACKNOWLEDGE -> CompletableFuture.completedFuture(null);
-            case FAIL -> CompletableFuture.failedFuture(new IllegalStateException("the test's publisher refuses"));
+            case FAIL -> CompletableFuture.failedFuture(failure);
             case NEVER_ANSWER -> new CompletableFuture<>();
             case HOLD -> {
                 CompletableFuture<Void> answer = new CompletableFuture<>();

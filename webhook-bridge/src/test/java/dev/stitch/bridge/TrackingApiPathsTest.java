@@ -168,17 +168,4 @@ class TrackingApiPathsTest {
         assertThat(onHealth.status()).isEqualTo(405);
         assertThat(onHealth.header("Allow")).isEqualTo("GET");
     }
-
-    @Test
-    void answersABrowsersPreflightForTheEventPaths() {
-        Answer answer = running.http.send(running.http.request("/v1/t")
-                .header("Origin", "https://shop.example")
-                .header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "content-type")
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
-
-        assertThat(answer.status()).isBetween(200, 204);
-        assertThat(answer.header("Access-Control-Allow-Origin")).isIn("*", "https://shop.example");
-        assertThat(answer.header("Access-Control-Allow-Methods")).contains("POST");
-    }
 }
