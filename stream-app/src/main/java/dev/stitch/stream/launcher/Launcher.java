@@ -72,13 +72,15 @@ public final class Launcher implements Callable<Integer> {
     }
 
     /**
-     * The embedded bridge's configuration: the bridge's own variables, on localhost, with a write key
-     * generated for this run when STITCH_WRITE_KEYS is unset (never a fixed default); null after
-     * telling the user what is wrong.
+     * The embedded bridge's configuration: the bridge's own variables, on localhost, with a server key
+     * ({@code sk_...}) generated for this run when STITCH_WRITE_KEYS is unset and a browser key
+     * ({@code pk_...}) when STITCH_BROWSER_KEYS is unset (never fixed defaults); null after telling the
+     * user what is wrong.
      */
     BridgeConfig embeddedBridgeConfiguration() {
         Map<String, String> env = new HashMap<>(environment);
-        env.putIfAbsent("STITCH_WRITE_KEYS", "wk_" + randomToken());
+        env.putIfAbsent("STITCH_WRITE_KEYS", "sk_" + randomToken());
+        env.putIfAbsent("STITCH_BROWSER_KEYS", "pk_" + randomToken());
         try {
             BridgeConfig config = BridgeConfig.fromEnvironment(env);
             return config.withListenAddress("localhost", config.port());
