@@ -36,6 +36,10 @@ public final class SegmentEventParser {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
+    /** The range of date-times an event may carry. */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
     private SegmentEventParser() {
     }
 
@@ -135,19 +139,36 @@ public final class SegmentEventParser {
         throw new InvalidEventException(field, "\"" + field + "\" must be a string, not " + value.getNodeType().name().toLowerCase());
     }
 
-    private static Instant instant(JsonNode node, String field) {
+    /**
+     * The field's ISO-8601 date-time, or null when absent or JSON null.
+     *
+     * @throws InvalidEventException when it is not a date-time, or not one of the years 0001 to 9999 (a
+     *     time outside them, such as {@code +999999999-01-01T00:00:00Z}, is no event's and would overflow
+     *     the clock-skew correction and the record's millisecond timestamps)
+     */
+    public static Instant instant(JsonNode node, String field) {
         String value = text(node, field);
         if (value == null) {
             return null;
         }
+        Instant instant;
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            instant = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             try {
-                return Instant.parse(value);
+                instant = Instant.parse(value);
             } catch (DateTimeParseException again) {
-                throw new InvalidEventException(field, "\"" + field + "\" is not an ISO-8601 date-time: \"" + value + "\"");
+                throw new InvalidEventException(field, "\"" + field + "\" is not an ISO-8601 date-time: \"" + shorten(value) + "\"");
             }
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new InvalidEventException(field, "\"" + field + "\" is outside the years 0001 to 9999: \"" + shorten(value) + "\"");
+        }
+        return instant;
+    }
+
+    /** A client's value as an error message quotes it: at most 64 characters. */
+    private static String shorten(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "...";
     }
 }

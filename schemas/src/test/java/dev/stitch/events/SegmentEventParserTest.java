@@ -105,6 +105,16 @@ class SegmentEventParserTest {
         assertRefused("{\"type\":\"page\",\"anonymousId\":\"a\",\"timestamp\":\"yesterday\"}", "timestamp", "not an ISO-8601");
     }
 
+    @Test
+    void refusesADateTimeOutsideTheYears1To9999InsteadOfOverflowing() {
+        assertRefused("{\"type\":\"page\",\"anonymousId\":\"a\",\"timestamp\":\"+999999999-01-01T00:00:00Z\"}", "timestamp",
+                "outside the years 0001 to 9999");
+        assertRefused("{\"type\":\"page\",\"anonymousId\":\"a\",\"sentAt\":\"-000001-01-01T00:00:00Z\"}", "sentAt",
+                "outside the years 0001 to 9999");
+        assertThat(parse("{\"type\":\"page\",\"anonymousId\":\"a\",\"timestamp\":\"9999-12-31T23:59:59Z\"}").getTimestamp())
+                .isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
+    }
+
     private static void assertRefused(String json, String field, String message) {
         assertThatThrownBy(() -> parse(json))
                 .isInstanceOf(InvalidEventException.class)

@@ -148,7 +148,7 @@ record KubernetesInstallation(String label, List<HasMetadata> resources) {
     /**
      * The container's environment as the kubelet builds it: the ConfigMaps of envFrom (which must
      * exist here), then env in order, expanding {@code $(NAME)} from what came before; a Secret's key
-     * gets {@link #SECRET_STAND_IN}, a pod field the value it would have.
+     * gets {@link #SECRET_STAND_IN} followed by its key, a pod field the value it would have.
      */
     Map<String, String> environment(Workload workload, Container container) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -168,7 +168,8 @@ record KubernetesInstallation(String label, List<HasMetadata> resources) {
             if (variable.getValueFrom() == null) {
                 value = expand(variable.getValue() == null ? "" : variable.getValue(), env);
             } else if (variable.getValueFrom().getSecretKeyRef() != null) {
-                value = SECRET_STAND_IN;
+                // One stand-in per key: two keys of a Secret hold different values (a server and a browser write key must).
+                value = SECRET_STAND_IN + "-" + variable.getValueFrom().getSecretKeyRef().getKey();
             } else if (variable.getValueFrom().getFieldRef() != null) {
                 value = switch (variable.getValueFrom().getFieldRef().getFieldPath()) {
                     case "metadata.name" -> workload.podName();

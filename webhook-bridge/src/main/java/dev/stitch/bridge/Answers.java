@@ -25,22 +25,21 @@ final class Answers {
         if (refusal.status() == 401 && !response.ended()) {
             response.putHeader("WWW-Authenticate", "Basic realm=\"stitch\"");
         }
+        if (refusal.retryAfterSeconds() > 0 && !response.ended()) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
+        }
         if (refusal.closeConnection() && !response.ended()) {
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }
         Future<Void> written = error(ctx, refusal.status(), refusal.code(), refusal.getMessage(), refusal.field());
         if (refusal.closeConnection()) {
             // The body was not read to its end, so the connection cannot carry another request.
-            written.onComplete(done -> ctx.request().connection().close());
+            written.onComplete(done -> {
+                if (ctx.request().connection() != null) {
+                    ctx.request().connection().close();
+                }
+            });
         }
-    }
-
-    /** 503 with {@code Retry-After}: the client (Segment included) is to send the same request again later. */
-    static void unavailable(RoutingContext ctx, long retryAfterSeconds, String message) {
-        if (!ctx.response().ended()) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
-        }
-        error(ctx, 503, "kafka_unavailable", message, null);
     }
 
     static Future<Void> error(RoutingContext ctx, int status, String code, String message, String field) {

@@ -15,9 +15,11 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a request body without ever holding more than the limit: the bytes as received, then, for
- * {@code Content-Encoding: gzip}, the decompressed bytes, both held to the same limit. A body over the
- * limit is read to its end and dropped, so the client gets the 413 rather than a broken connection; a
- * body past {@link #DRAIN_LIMIT} is not read any further and its connection is closed after the answer.
+ * {@code Content-Encoding: gzip}, the decompressed bytes, both held to the same limit. Nothing is
+ * reserved from what {@code Content-Length} declares: memory is taken as bytes arrive, each chunk from
+ * the allowance of bytes in flight that all requests share. A body over the limit is read to its end
+ * and dropped, so the client gets the 413 rather than a broken connection; a body past
+ * {@link #DRAIN_LIMIT} is not read any further and its connection is closed after the answer.
  */
 final class BoundedBody {
 
@@ -34,9 +36,12 @@ final class BoundedBody {
 
     /**
      * @param tooLarge the refusal for a body over the limit, naming the limit
+     * @param holding  where the bytes kept are taken from; when it has too few left, the read fails with {@code busy}
+     * @param busy     the refusal when the bytes in flight of all requests are at their bound
      * @return the body's bytes as received (still compressed when they are), or a failed future with a {@link Refusal}
      */
-    static Future<byte[]> read(HttpServerRequest request, int limit, Supplier<Refusal> tooLarge) {
+    static Future<byte[]> read(HttpServerRequest request, int limit, Supplier<Refusal> tooLarge, Allowance.Holding holding,
+                               Supplier<Refusal> busy) {
         long declared = declaredLength(request);
         if (declared > DRAIN_LIMIT) {
             return Future.failedFuture(tooLarge.get().closingConnection());
@@ -45,12 +50,21 @@ final class BoundedBody {
             return Future.succeededFuture(new byte[0]);
         }
         Promise<byte[]> promise = Promise.promise();
-        Buffer body = Buffer.buffer((int) Math.max(256, Math.min(declared, limit)));
+        Buffer body = Buffer.buffer();
         long[] received = {0};
         request.handler(chunk -> {
             received[0] += chunk.length();
-            if (received[0] <= limit) {
-                body.appendBuffer(chunk);
+            if (promise.future().isComplete()) {
+                // Refused already: the rest is drained, not held.
+                if (received[0] > DRAIN_LIMIT) {
+                    request.connection().close();
+                }
+            } else if (received[0] <= limit) {
+                if (holding.tryTake(chunk.length())) {
+                    body.appendBuffer(chunk);
+                } else {
+                    promise.tryFail(busy.get());
+                }
             } else if (received[0] > DRAIN_LIMIT) {
                 promise.tryFail(tooLarge.get().closingConnection());
             }
@@ -62,6 +76,31 @@ final class BoundedBody {
                 promise.tryComplete(body.getBytes());
             }
         });
+        request.exceptionHandler(promise::tryFail);
+        return promise.future();
+    }
+
+    /**
+     * Reads a body to its end and drops it, holding none of it, so that a request refused before its
+     * body was needed is answered on a connection that can carry the next one; a body past
+     * {@link #DRAIN_LIMIT} fails the future, and the caller closes the connection.
+     */
+    static Future<Void> discard(HttpServerRequest request) {
+        if (declaredLength(request) > DRAIN_LIMIT) {
+            return Future.failedFuture("past the drain limit");
+        }
+        if (request.isEnded()) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> promise = Promise.promise();
+        long[] received = {0};
+        request.handler(chunk -> {
+            received[0] += chunk.length();
+            if (received[0] > DRAIN_LIMIT) {
+                promise.tryFail("past the drain limit");
+            }
+        });
+        request.endHandler(ended -> promise.tryComplete());
         request.exceptionHandler(promise::tryFail);
         return promise.future();
     }

@@ -83,10 +83,21 @@ public final class BridgeMain {
                   KAFKA_BOOTSTRAP_SERVERS               Kafka to produce to (required)
                   SCHEMA_REGISTRY_URL                   Schema Registry URL(s), comma-separated; mock://<scope> in memory (required)
                   SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO  user:password for the registry
-                  STITCH_WRITE_KEYS                     accepted write keys, comma-separated (required)
+                  STITCH_WRITE_KEYS                     server write keys (secret), comma-separated (this or STITCH_BROWSER_KEYS required)
+                  STITCH_BROWSER_KEYS                   browser write keys (public: what a browser sends, with CORS), comma-separated
+                  STITCH_BROWSER_ORIGINS                origins answered with CORS for browser keys, comma-separated (*)
                   STITCH_BRIDGE_HOST                    address to listen on (0.0.0.0)
                   STITCH_BRIDGE_PORT                    HTTP port (8080)
-                  STITCH_BRIDGE_SIGNING_SECRET          shared secret of Segment's webhook destination: X-Signature is then required on /v1/webhook
+                  STITCH_BRIDGE_SIGNING_SECRET          shared secret of Segment's webhook destination: X-Signature is then required on /v1/webhook,
+                                                        and erasures are taken (without it, none are)
+                  STITCH_MAX_ID_LENGTH                  characters an id may have (256)
+                  STITCH_TIMESTAMP_MAX_AGE              how far back an event's times may be (30d); on /v1/import STITCH_TIMESTAMP_MAX_IMPORT_AGE (3650d)
+                  STITCH_TIMESTAMP_MAX_FUTURE           how far ahead of the bridge's clock (10m)
+                  STITCH_BRIDGE_IDLE_TIMEOUT            a silent connection is closed after (30s)
+                  STITCH_BRIDGE_REQUEST_TIMEOUT         a body must arrive within, after its headers (10s)
+                  STITCH_BRIDGE_MAX_CONNECTIONS         open connections (1000)
+                  STITCH_BRIDGE_MAX_BYTES_IN_FLIGHT     request bytes held at once (64mb)
+                  STITCH_BRIDGE_MAX_QUEUED_EVENTS       events waiting for Kafka (50000)
                   STITCH_BRIDGE_PUBLISH_TIMEOUT         how long a request waits for Kafka before it is answered 503 (3s)
                   STITCH_BRIDGE_RETRY_AFTER             Retry-After of a 503 (5s)
                   STITCH_TOPIC_RAW                      topic to produce to (segment.raw)

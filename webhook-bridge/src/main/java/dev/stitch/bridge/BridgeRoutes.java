@@ -5,16 +5,15 @@ import dev.stitch.events.SegmentEventParser;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.CorsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
@@ -33,20 +32,42 @@ final class BridgeRoutes {
     private BridgeRoutes() {
     }
 
-    static Router create(Vertx vertx, BridgeConfig config, EventPublisher publisher, BridgeMetrics metrics) {
+    static Router create(Vertx vertx, BridgeConfig config, EventPublisher publisher, BridgeMetrics metrics, ConnectionGuard guard) {
         Router router = Router.router(vertx);
-        EventIngestion ingestion = new EventIngestion(config, publisher, metrics);
+        BrowserCors cors = new BrowserCors(config.browserOrigins());
+        EventIngestion ingestion = new EventIngestion(config, publisher, metrics, cors);
+        long retryAfter = config.retryAfter().toSeconds();
 
-        // Every answer is counted by route and status, unknown paths under "unmatched".
+        // Every answer is counted by route and status, unknown paths under "unmatched"; a connection past
+        // the bound is answered and closed before anything else is done for it.
         router.route().handler(ctx -> {
-            ctx.addEndHandler(ended -> metrics.request(ctx.get(PATH_LABEL, BridgeMetrics.UNMATCHED), ctx.response().getStatusCode()));
+            HttpConnection connection = ctx.request().connection();
+            guard.requestArrived(connection);
+            ctx.addEndHandler(ended -> {
+                metrics.request(ctx.get(PATH_LABEL, BridgeMetrics.UNMATCHED), ctx.response().getStatusCode());
+                guard.answered(connection);
+            });
+            if (guard.overLimit()) {
+                Refusal refusal = Refusal.unavailable("too_many_connections", "the bridge has as many connections open as it may ("
+                        + config.traffic().maxConnections() + ", STITCH_BRIDGE_MAX_CONNECTIONS); send the same request again in "
+                        + retryAfter + " s", retryAfter).closingConnection();
+                // Drained, not held, so that the client reads the answer before the connection closes.
+                BoundedBody.discard(ctx.request()).onComplete(drained -> Answers.refuse(ctx, refusal));
+                return;
+            }
             ctx.next();
         });
 
-        // Browsers (analytics.js) post cross-origin, as text/plain so that no preflight is needed; answer one anyway.
-        router.route("/v1/*").handler(CorsHandler.create()
-                .allowedMethods(Set.of(HttpMethod.POST, HttpMethod.OPTIONS))
-                .allowedHeaders(Set.of("Content-Type", "Content-Encoding", "Authorization", "X-Signature")));
+        // Browsers (analytics.js) post cross-origin as text/plain, which needs no preflight; one is answered
+        // anyway for the allowed origins. The answers themselves carry CORS only for browser keys.
+        router.route("/v1/*").handler(ctx -> {
+            if (BrowserCors.isPreflight(ctx)) {
+                ctx.put(PATH_LABEL, "preflight");
+                cors.answerPreflight(ctx);
+            } else {
+                ctx.next();
+            }
+        });
 
         for (Endpoint endpoint : Endpoint.values()) {
             for (String path : endpoint.paths()) {

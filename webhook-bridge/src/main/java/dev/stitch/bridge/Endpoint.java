@@ -61,6 +61,14 @@ enum Endpoint {
         return this != WEBHOOK;
     }
 
+    /**
+     * Whether a browser key may post here: the paths analytics.js and the pixel post to, not the backfill
+     * path of server libraries nor Segment's webhook destination.
+     */
+    boolean browserMaySend() {
+        return this != IMPORT && this != WEBHOOK;
+    }
+
     /** Whether {@code X-Signature} is checked here when a signing secret is configured. */
     boolean signed() {
         return this == WEBHOOK;

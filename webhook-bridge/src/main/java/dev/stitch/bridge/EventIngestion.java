@@ -15,24 +15,28 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
  * Takes the events of one request, on the event loop and without blocking it:
  * <ol>
- *   <li>reads the body within the path's limit;</li>
- *   <li>checks the write key of the {@code Authorization} header, when there is one;</li>
+ *   <li>checks the write key of the {@code Authorization} header, when there is one, before reading any of
+ *       the body (a wrong key's body is drained, never held);</li>
+ *   <li>reads the body within the path's limit, each chunk taken from the bytes in flight that all
+ *       requests share, within the request timeout;</li>
  *   <li>decompresses gzip within the same limit;</li>
  *   <li>reads the JSON (UTF-8, nesting depth, batch size), checks the body's {@code writeKey} when the
- *       header had none, and on the webhook path with a signing secret checks {@code X-Signature};</li>
- *   <li>normalises and checks every event, refusing the whole request on the first bad one;</li>
- *   <li>hands them to the {@link EventPublisher} and answers 200 once all are acknowledged, or 503
- *       with {@code Retry-After} when that does not happen within the publish timeout.</li>
+ *       header had none, the key's kind against the path ({@link KeyPermissions}), and on the webhook path
+ *       with a signing secret checks {@code X-Signature};</li>
+ *   <li>normalises and checks every event ({@link EventNormaliser}), then what the key's kind may send,
+ *       refusing the whole request on the first bad one;</li>
+ *   <li>hands them to the {@link EventPublisher}, within the bound of events waiting for Kafka, and answers
+ *       200 once all are acknowledged, 503 with {@code Retry-After} when Kafka does not take them within the
+ *       publish timeout, or the refusal for a failure that is about the events themselves ({@link PublishFailures}).</li>
  * </ol>
+ * A browser key's answers carry CORS headers for the allowed origins; a server key's never do.
  */
 final class EventIngestion {
 
@@ -45,32 +49,57 @@ final class EventIngestion {
     private final WebhookSignature signature;
     private final RequestJsonReader reader;
     private final EventNormaliser normaliser;
+    private final BrowserCors cors;
+    private final Allowance bytesInFlight;
+    private final Allowance queuedEvents;
     private final AtomicBoolean publishFailing = new AtomicBoolean();
 
-    EventIngestion(BridgeConfig config, EventPublisher publisher, BridgeMetrics metrics) {
+    EventIngestion(BridgeConfig config, EventPublisher publisher, BridgeMetrics metrics, BrowserCors cors) {
         this.config = config;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.cors = cors;
         this.writeKeys = new WriteKeys(config.writeKeys());
         this.signature = config.signingSecret() == null ? null : new WebhookSignature(config.signingSecret());
         this.reader = new RequestJsonReader(config.limits());
-        this.normaliser = new EventNormaliser(config.limits());
+        this.normaliser = new EventNormaliser(config.limits(), config.idLimits(), config.junkIds(), config.timestamps());
+        this.bytesInFlight = new Allowance(config.traffic().maxBytesInFlight());
+        this.queuedEvents = new Allowance(config.traffic().maxQueuedEvents());
     }
 
     void handle(RoutingContext ctx, Endpoint endpoint) {
-        // Milliseconds, as Segment stamps it and as the record keeps it.
+        // Milliseconds, as Segment stamps it and as the record keeps it: the bridge's clock, never a client's.
         Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         HttpServerRequest request = ctx.request();
+        KeyKind headerKind;
+        try {
+            headerKind = authenticateHeader(request);
+        } catch (Refusal refusal) {
+            // The body is not needed: drain it without holding it, so the answer reaches the client.
+            BoundedBody.discard(request).onComplete(drained -> Answers.refuse(ctx, drained.succeeded() ? refusal : refusal.closingConnection()));
+            return;
+        }
+        if (headerKind != null) {
+            answerWithCors(ctx, headerKind);
+        }
         int limit = endpoint.bodyLimit(config.limits());
         Supplier<Refusal> tooLarge = () -> tooLarge(endpoint);
-        BoundedBody.read(request, limit, tooLarge).onComplete(read -> {
+        Allowance.Holding holding = bytesInFlight.holding();
+        ctx.addEndHandler(ended -> holding.giveBackAll());
+        long timeoutMs = config.traffic().requestTimeout().toMillis();
+        long deadline = ctx.vertx().setTimer(timeoutMs, fired -> Answers.refuse(ctx, Refusal.requestTimeout("the request's body did not "
+                + "arrive within " + String.format(Locale.ROOT, "%,d", timeoutMs) + " ms (STITCH_BRIDGE_REQUEST_TIMEOUT)")));
+        BoundedBody.read(request, limit, tooLarge, holding, this::busyWithBytes).onComplete(read -> {
+            if (!ctx.vertx().cancelTimer(deadline) || ctx.response().ended()) {
+                return; // answered 408 already
+            }
             if (read.failed()) {
                 answerFailure(ctx, read.cause());
                 return;
             }
             List<SegmentEvent> events;
             try {
-                events = accept(request, endpoint, read.result(), receivedAt, limit, tooLarge);
+                events = accept(ctx, endpoint, headerKind, read.result(), receivedAt, limit, tooLarge, holding);
             } catch (Refusal refusal) {
                 Answers.refuse(ctx, refusal);
                 return;
@@ -78,39 +107,73 @@ final class EventIngestion {
                 ctx.fail(e); // answered 500 and logged by the router's error handler
                 return;
             }
-            publish(ctx, events);
+            publish(ctx, events, receivedAt);
         });
     }
 
-    /** Everything short of publishing: the header's key, decompression, JSON, the body's key, signature, every event. */
-    private List<SegmentEvent> accept(HttpServerRequest request, Endpoint endpoint, byte[] received, Instant receivedAt,
-                                      int limit, Supplier<Refusal> tooLarge) {
+    /** The kind of the {@code Authorization} header's key; null when there is no header. */
+    private KeyKind authenticateHeader(HttpServerRequest request) {
         String headerKey = WriteKeys.fromHeader(request.getHeader(HttpHeaders.AUTHORIZATION));
-        if (headerKey != null) {
-            requireKnown(headerKey);
-        }
+        return headerKey == null ? null : requireKnown(headerKey);
+    }
+
+    /** Everything short of publishing: decompression, JSON, the body's key, the key's rights, signature, every event. */
+    private List<SegmentEvent> accept(RoutingContext ctx, Endpoint endpoint, KeyKind headerKind, byte[] received, Instant receivedAt,
+                                      int limit, Supplier<Refusal> tooLarge, Allowance.Holding holding) {
+        HttpServerRequest request = ctx.request();
         byte[] body = BoundedBody.decode(received, request.getHeader(HttpHeaders.CONTENT_ENCODING), limit, tooLarge);
+        if (body != received && !holding.tryTake(body.length)) {
+            throw busyWithBytes();
+        }
         RequestDocument document = reader.read(body, endpoint.body());
-        if (headerKey == null) {
+        KeyKind kind = headerKind;
+        if (kind == null) {
             if (document.writeKey() == null) {
                 throw Refusal.unauthorized("missing_write_key", "no write key: send it as the Basic auth user name "
                         + "(Authorization: Basic base64(\"<write key>:\")), as a Bearer token, or as \"writeKey\" in the body");
             }
-            requireKnown(document.writeKey());
+            kind = requireKnown(document.writeKey());
+            answerWithCors(ctx, kind);
         }
-        if (signature != null && endpoint.signed()) {
-            signature.verify(body, document.signedPart(), request.getHeader("X-Signature"));
+        KeyPermissions.checkPath(kind, endpoint);
+        boolean signed = signature != null && endpoint.signed();
+        if (signed) {
+            signature.verify(body, document, request.getHeader("X-Signature"));
         }
-        return normaliser.normalise(document, endpoint, receivedAt);
+        List<SegmentEvent> events = normaliser.normalise(document, endpoint, receivedAt);
+        KeyPermissions.checkEvents(kind, signed, events, document.events());
+        return events;
     }
 
-    private void requireKnown(String key) {
-        if (!writeKeys.accepts(key)) {
+    private KeyKind requireKnown(String key) {
+        KeyKind kind = writeKeys.kindOf(key);
+        if (kind == null) {
             throw Refusal.unauthorized("invalid_write_key", "the write key is not one this bridge accepts");
         }
+        return kind;
     }
 
-    private void publish(RoutingContext ctx, List<SegmentEvent> events) {
+    private void answerWithCors(RoutingContext ctx, KeyKind kind) {
+        if (kind == KeyKind.BROWSER) {
+            cors.allowAnswer(ctx);
+        }
+    }
+
+    private Refusal busyWithBytes() {
+        return Refusal.unavailable("bridge_busy", "the bridge holds as many request bytes as it may ("
+                + String.format(Locale.ROOT, "%,d", bytesInFlight.limit()) + ", STITCH_BRIDGE_MAX_BYTES_IN_FLIGHT); send the same request "
+                + "again in " + config.retryAfter().toSeconds() + " s", config.retryAfter().toSeconds());
+    }
+
+    private void publish(RoutingContext ctx, List<SegmentEvent> events, Instant receivedAt) {
+        if (!queuedEvents.tryTake(events.size())) {
+            metrics.publishFailed();
+            long retryAfter = config.retryAfter().toSeconds();
+            Answers.refuse(ctx, Refusal.unavailable("queue_full", String.format(Locale.ROOT, "%,d", queuedEvents.limit())
+                    + " events already wait for Kafka (STITCH_BRIDGE_MAX_QUEUED_EVENTS); send the same request again in " + retryAfter
+                    + " s (events already stored are recognised by their messageId)", retryAfter));
+            return;
+        }
         Vertx vertx = ctx.vertx();
         Context context = vertx.getOrCreateContext();
         long started = System.nanoTime();
@@ -125,11 +188,12 @@ final class EventIngestion {
         });
         CompletionStage<Void> acknowledged;
         try {
-            acknowledged = publisher.publish(events);
+            acknowledged = publisher.publish(events, receivedAt);
         } catch (RuntimeException e) {
             acknowledged = CompletableFuture.failedFuture(e);
         }
         Future.fromCompletionStage(acknowledged, context).onComplete(outcome -> {
+            queuedEvents.giveBack(events.size());
             vertx.cancelTimer(timer);
             if (outcome.succeeded()) {
                 metrics.produced(events.size(), System.nanoTime() - started);
@@ -143,19 +207,31 @@ final class EventIngestion {
             answered[0] = true;
             if (outcome.succeeded()) {
                 Answers.success(ctx);
-            } else {
+                return;
+            }
+            Refusal dataError = PublishFailures.dataRefusal(outcome.cause());
+            if (dataError == null) {
                 publishFailed(describe(outcome.cause()));
                 unavailable(ctx);
+            } else {
+                if (dataError.status() >= 500) {
+                    log.error("Kafka could not take the events of a request for a reason no retry fixes; it was answered {} {}. "
+                            + "This is a bug in the bridge: please report it.", dataError.status(), dataError.code(), outcome.cause());
+                } else {
+                    log.info("Kafka refused a record of a request ({}); it was answered {} {}.", describe(outcome.cause()),
+                            dataError.status(), dataError.code());
+                }
+                Answers.refuse(ctx, dataError);
             }
         });
     }
 
-    /** The same answer whatever the cause, which is logged rather than shown to the client. */
+    /** The same answer whatever made Kafka unavailable, which is logged rather than shown to the client. */
     private void unavailable(RoutingContext ctx) {
         long retryAfter = config.retryAfter().toSeconds();
-        Answers.unavailable(ctx, retryAfter, "the events could not be stored within "
+        Answers.refuse(ctx, Refusal.unavailable("kafka_unavailable", "the events could not be stored within "
                 + String.format(Locale.ROOT, "%,d", config.publishTimeout().toMillis()) + " ms; send the same request again in "
-                + retryAfter + " s (events already stored are recognised by their messageId)");
+                + retryAfter + " s (events already stored are recognised by their messageId)", retryAfter));
     }
 
     private void publishFailed(String why) {
@@ -193,11 +269,7 @@ final class EventIngestion {
     }
 
     private static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause
-                && (cause instanceof CompletionException || cause instanceof ExecutionException)) {
-            cause = cause.getCause();
-        }
+        Throwable cause = PublishFailures.unwrap(failure);
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

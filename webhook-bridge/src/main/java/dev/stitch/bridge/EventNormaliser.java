@@ -3,7 +3,10 @@ package dev.stitch.bridge;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stitch.bridge.RequestDocument.SentEvent;
+import dev.stitch.events.EventIds;
+import dev.stitch.events.IdLimits;
 import dev.stitch.events.InvalidEventException;
+import dev.stitch.events.JunkIds;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.SegmentEvent;
 
@@ -25,18 +28,36 @@ import java.util.UUID;
  *   <li>on the tracking API, {@code receivedAt} is the bridge's (one instant per request), whatever the
  *       client sent; on the webhook path, Segment's own {@code receivedAt} is kept;</li>
  *   <li>{@link SegmentEventParser}: ids, type-specific fields, a {@code messageId} when absent, the
- *       clock-skew-corrected timestamp.</li>
+ *       clock-skew-corrected timestamp;</li>
+ *   <li>every id within {@link IdLimits}, and at least one of them usable (not a {@link JunkIds} value);</li>
+ *   <li>every time the event carries, and its corrected time, within the {@link TimestampWindow} around the
+ *       bridge's clock (the larger past on {@code /v1/import}).</li>
  * </ol>
  */
 final class EventNormaliser {
 
-    private final BridgeLimits limits;
+    /** The times an event may carry, each checked against the window. */
+    private static final List<String> TIME_FIELDS = List.of("timestamp", "originalTimestamp", "sentAt", "receivedAt");
+    /** The ids an event may carry, in the order a refusal names them. */
+    private static final List<String> ID_FIELDS = List.of("userId", "anonymousId", "context.anonymousId");
 
-    EventNormaliser(BridgeLimits limits) {
+    private final BridgeLimits limits;
+    private final IdLimits idLimits;
+    private final JunkIds junk;
+    private final TimestampWindow window;
+
+    EventNormaliser(BridgeLimits limits, IdLimits idLimits, JunkIds junk, TimestampWindow window) {
         this.limits = limits;
+        this.idLimits = idLimits;
+        this.junk = junk;
+        this.window = window;
     }
 
-    /** @throws Refusal for the first event, in body order, that cannot be accepted */
+    /**
+     * @param receivedAt the bridge's clock when the request arrived
+     * @return the events in body order, one for each of the document's
+     * @throws Refusal for the first event, in body order, that cannot be accepted
+     */
     List<SegmentEvent> normalise(RequestDocument document, Endpoint endpoint, Instant receivedAt) {
         List<SegmentEvent> events = new ArrayList<>(document.events().size());
         for (SentEvent sent : document.events()) {
@@ -76,11 +97,63 @@ final class EventNormaliser {
         if (endpoint.trackingApi()) {
             event.remove("receivedAt");
         }
+        SegmentEvent parsed;
         try {
-            return SegmentEventParser.parse(event, receivedAt, endpoint.source());
+            parsed = SegmentEventParser.parse(event, receivedAt, endpoint.source());
+            checkTimes(event, parsed, receivedAt, endpoint == Endpoint.IMPORT, sent);
         } catch (InvalidEventException e) {
             throw refusal(e, event, sent);
         }
+        checkIds(parsed, sent);
+        return parsed;
+    }
+
+    private void checkIds(SegmentEvent event, SentEvent sent) {
+        String tooLong = idLimits.tooLongField(event);
+        if (tooLong != null) {
+            throw Refusal.badRequest("id_too_long", sent.field(tooLong), prefix(sent) + "\"" + tooLong + "\" may be at most "
+                    + idLimits.maxLength() + " characters (" + IdLimits.SETTING + ")");
+        }
+        if (EventIds.of(event, junk).hasIdentity()) {
+            return;
+        }
+        // The parser saw an id, but every one is a placeholder such as "undefined": as good as none.
+        List<String> fields = SegmentEventParser.DELETE.equals(event.getType()) ? List.of("userId") : ID_FIELDS;
+        for (String field : fields) {
+            CharSequence value = switch (field) {
+                case "userId" -> event.getUserId();
+                case "anonymousId" -> event.getAnonymousId();
+                default -> event.getContextAnonymousId();
+            };
+            if (value != null) {
+                throw Refusal.badRequest("junk_id", sent.field(field), prefix(sent) + "\"" + field + "\" is \"" + shorten(value)
+                        + "\", which is a placeholder, not an id; send the real " + (field.equals("userId") ? "user id" : "anonymous id")
+                        + (SegmentEventParser.DELETE.equals(event.getType()) ? " of the user to erase" : ""));
+            }
+        }
+        throw Refusal.badRequest("missing_field", sent.field("userId"), prefix(sent) + "the event needs a \"userId\"");
+    }
+
+    private void checkTimes(ObjectNode event, SegmentEvent parsed, Instant now, boolean backfill, SentEvent sent) {
+        for (String field : TIME_FIELDS) {
+            Instant time = SegmentEventParser.instant(event, field);
+            String problem = time == null ? null : window.problem(time, now, backfill);
+            if (problem != null) {
+                throw Refusal.badRequest("timestamp_out_of_range", sent.field(field), prefix(sent) + "\"" + field + "\" ("
+                        + time + ") " + problem);
+            }
+        }
+        String problem = window.problem(parsed.getTimestamp(), now, backfill);
+        if (problem != null) {
+            String source = event.hasNonNull("originalTimestamp") ? "originalTimestamp" : "timestamp";
+            throw Refusal.badRequest("timestamp_out_of_range", sent.field(source), prefix(sent) + "the event's time corrected for the "
+                    + "client's clock (receivedAt - (sentAt - " + source + ") = " + parsed.getTimestamp() + ") " + problem);
+        }
+    }
+
+    private static String shorten(CharSequence value) {
+        String text = value.toString();
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
     private static void applyPathType(ObjectNode event, Endpoint endpoint) {

@@ -17,6 +17,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Publishes accepted events to the raw topic with an idempotent {@code acks=all} producer, keyed by
- * their routing key (anonymous id, else userId; DESIGN §4), so the identity stage reads them without
- * a repartition. Events without any usable id go out without a key; the stream application sends
+ * their routing key (anonymous id, else userId), so the identity stage reads them without a
+ * repartition, and timestamped with the bridge's own clock when the request arrived, never a client's
+ * (Kafka refuses records too far from the broker's clock, failing whole batches of other requests). Events without any usable id go out without a key; the stream application sends
  * them to its dead-letter topic.
  *
  * <p>{@link KafkaProducer#send} may block (for metadata while a broker is away, for buffer space, for
@@ -126,21 +128,21 @@ public final class KafkaEventPublisher implements EventPublisher {
     }
 
     @Override
-    public CompletionStage<Void> publish(List<SegmentEvent> events) {
+    public CompletionStage<Void> publish(List<SegmentEvent> events, Instant receivedAt) {
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         long deadline = System.nanoTime() + publishTimeout.toNanos();
         try {
-            sender.execute(() -> send(events, deadline, acknowledged));
+            sender.execute(() -> send(events, receivedAt.toEpochMilli(), deadline, acknowledged));
         } catch (RejectedExecutionException e) {
             acknowledged.completeExceptionally(new IllegalStateException("the Kafka publisher is closed", e));
         }
         return acknowledged;
     }
 
-    private void send(List<SegmentEvent> events, long deadline, CompletableFuture<Void> acknowledged) {
+    private void send(List<SegmentEvent> events, long timestamp, long deadline, CompletableFuture<Void> acknowledged) {
         if (System.nanoTime() - deadline > 0) {
             // The request was answered 503 while this send waited behind a blocked one: do not send it late.
             acknowledged.completeExceptionally(new TimeoutException(
@@ -151,7 +153,7 @@ public final class KafkaEventPublisher implements EventPublisher {
         for (SegmentEvent event : events) {
             String key = EventIds.of(event, junk).routingKey();
             try {
-                producer.send(new ProducerRecord<>(topic, null, event.getReceivedAt().toEpochMilli(), key, event), (metadata, error) -> {
+                producer.send(new ProducerRecord<>(topic, null, timestamp, key, event), (metadata, error) -> {
                     if (error != null) {
                         acknowledged.completeExceptionally(error);
                     } else if (pending.decrementAndGet() == 0) {

@@ -11,10 +11,9 @@ import java.util.List;
  * @param events    the event objects in body order, each with where it was in the body
  * @param defaults  the batch-level fields that apply to every event (empty for a single event or a webhook array)
  * @param writeKey  the {@code writeKey} of the body's top-level object, or null
- * @param signedPart the bytes a webhook {@code X-Signature} covers: the whole body, or for a JSON array its first
- *                   element exactly as it appears in the body (from its opening to its closing brace)
+ * @param array     whether the body is a JSON array of events (the webhook destination's Actions batch)
  */
-record RequestDocument(List<SentEvent> events, BatchDefaults defaults, String writeKey, Span signedPart) {
+record RequestDocument(List<SentEvent> events, BatchDefaults defaults, String writeKey, boolean array) {
 
     /** A range of the (decompressed) body's bytes. */
     record Span(int offset, int length) {

@@ -25,7 +25,7 @@ import java.util.Locale;
 /**
  * Reads a request body as JSON into a {@link RequestDocument}: strict UTF-8, bounded nesting, nothing
  * after the top-level value, and for every event where it was in the body (for the size limit and
- * the webhook signature). Numbers are read as exact decimals, as {@link SegmentEventParser#JSON} does,
+ * the signature of a webhook array's one element). Numbers are read as exact decimals, as {@link SegmentEventParser#JSON} does,
  * so the JSON kept on each event is what was sent.
  */
 final class RequestJsonReader {
@@ -53,7 +53,7 @@ final class RequestJsonReader {
                 RequestDocument document = switch (shape) {
                     case EVENT -> readEvent(parser, body, shape);
                     case BATCH -> readBatch(parser, body, shape);
-                    case EVENT_OR_ARRAY -> first == JsonToken.START_ARRAY ? readWebhookArray(parser, body) : readEvent(parser, body, shape);
+                    case EVENT_OR_ARRAY -> first == JsonToken.START_ARRAY ? readWebhookArray(parser) : readEvent(parser, body, shape);
                 };
                 JsonToken trailing = parser.nextToken();
                 if (trailing != null) {
@@ -85,7 +85,7 @@ final class RequestJsonReader {
         }
         ObjectNode event = parser.readValueAsTree();
         Span whole = new Span(0, body.length);
-        return new RequestDocument(List.of(new SentEvent(event, whole, "")), BatchDefaults.NONE, textOrNull(event.get("writeKey")), whole);
+        return new RequestDocument(List.of(new SentEvent(event, whole, "")), BatchDefaults.NONE, textOrNull(event.get("writeKey")), false);
     }
 
     private RequestDocument readBatch(JsonParser parser, byte[] body, Endpoint.Body shape) throws IOException {
@@ -113,13 +113,11 @@ final class RequestJsonReader {
             throw Refusal.badRequest("missing_field", "batch", "the body has no \"batch\" array of events");
         }
         BatchDefaults defaults = new BatchDefaults(object(envelope, "context"), object(envelope, "integrations"), envelope.get("sentAt"));
-        return new RequestDocument(events, defaults, textOrNull(envelope.get("writeKey")), new Span(0, body.length));
+        return new RequestDocument(events, defaults, textOrNull(envelope.get("writeKey")), false);
     }
 
-    private RequestDocument readWebhookArray(JsonParser parser, byte[] body) throws IOException {
-        List<SentEvent> events = readEvents(parser, "");
-        Span signed = events.isEmpty() ? new Span(0, body.length) : events.get(0).span();
-        return new RequestDocument(events, BatchDefaults.NONE, null, signed);
+    private RequestDocument readWebhookArray(JsonParser parser) throws IOException {
+        return new RequestDocument(readEvents(parser, ""), BatchDefaults.NONE, null, true);
     }
 
     /** Reads the array the parser is at, each element an event object, up to the batch limit. */

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The Segment-compatible HTTP bridge (DESIGN §5): takes events on the tracking-API and webhook paths,
+ * The Segment-compatible HTTP bridge: takes events on the tracking-API and webhook paths,
  * checks them, and answers 200 once the {@link EventPublisher} has stored every one. It runs on its
  * own Vert.x instance, on one event loop, and blocks no thread while Kafka acknowledges.
  *
@@ -68,16 +68,22 @@ public final class WebhookBridge implements AutoCloseable {
                     .setHost(config.host())
                     .setPort(config.port())
                     .setHandle100ContinueAutomatically(true)
+                    .setIdleTimeout((int) config.traffic().idleTimeout().toSeconds())
+                    .setIdleTimeoutUnit(TimeUnit.SECONDS)
                     .setDecompressionSupported(false) // BoundedBody decompresses, within the limits
                     .setCompressionSupported(false);
+            ConnectionGuard guard = new ConnectionGuard(vertx, config.traffic());
             HttpServer server = vertx.createHttpServer(options)
-                    .requestHandler(BridgeRoutes.create(vertx, config, publisher, metrics))
+                    .connectionHandler(guard::opened)
+                    .requestHandler(BridgeRoutes.create(vertx, config, publisher, metrics, guard))
                     .listen()
                     .toCompletionStage().toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             WebhookBridge bridge = new WebhookBridge(vertx, server, metrics, config.publishTimeout());
-            log.info("Segment bridge listening on http://{}:{} ({} write key(s), events to {}{}).", config.host(), bridge.port(),
-                    config.writeKeys().size(), config.rawTopic(), config.signingSecret() == null ? "" : ", webhook signatures checked");
+            log.info("Segment bridge listening on http://{}:{} ({} server and {} browser write key(s), events to {}, {}).", config.host(),
+                    bridge.port(), config.keys(KeyKind.SERVER).size(), config.keys(KeyKind.BROWSER).size(), config.rawTopic(),
+                    config.signingSecret() == null ? "no signing secret: the webhook takes no erasures"
+                            : "webhook signatures checked");
             return bridge;
         } catch (ExecutionException e) {
             close(vertx);

@@ -9,10 +9,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The {@code X-Signature} check of Segment's webhook destination: the hex HMAC-SHA1 of the request
- * body with the shared secret. The body is the decompressed body; for a JSON array body, what is
- * signed is its first element exactly as sent, the bytes from its opening brace to its closing brace
- * (what {@code JSON.stringify(events[0])} gives when the array was written compactly).
+ * The {@code X-Signature} check of Segment's webhook destination: the hex HMAC-SHA1 of the
+ * (decompressed) request body with the shared secret, so the signature covers every event the bridge
+ * accepts. Some senders sign a one-event array over its element alone ({@code JSON.stringify(events[0])});
+ * that is accepted for an array of exactly one element, whose element then is everything accepted. An
+ * array of more elements signed over its first one only is refused: its other events are not signed.
  */
 final class WebhookSignature {
 
@@ -24,8 +25,8 @@ final class WebhookSignature {
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
     }
 
-    /** @throws Refusal when the signature is missing or does not match */
-    void verify(byte[] body, RequestDocument.Span signed, String header) {
+    /** @throws Refusal when the signature is missing or does not match (401), or leaves events unsigned (403) */
+    void verify(byte[] body, RequestDocument document, String header) {
         if (header == null || header.isBlank()) {
             throw Refusal.unauthorized("missing_signature", "this bridge requires an X-Signature header: the hex HMAC-SHA1 of the body "
                     + "with the webhook's shared secret");
@@ -36,9 +37,20 @@ final class WebhookSignature {
         } catch (IllegalArgumentException e) {
             throw Refusal.unauthorized("invalid_signature", "the X-Signature header is not a hex HMAC-SHA1");
         }
-        if (!MessageDigest.isEqual(sign(body, signed.offset(), signed.length()), presented)) {
-            throw Refusal.unauthorized("invalid_signature", "the X-Signature header does not match the body; check the shared secret");
+        if (MessageDigest.isEqual(sign(body, 0, body.length), presented)) {
+            return;
         }
+        if (document.array() && !document.events().isEmpty()) {
+            RequestDocument.Span first = document.events().get(0).span();
+            if (MessageDigest.isEqual(sign(body, first.offset(), first.length()), presented)) {
+                if (document.events().size() == 1) {
+                    return;
+                }
+                throw Refusal.forbidden("unsigned_events", "[1]", "the X-Signature covers the array's first event only, and the array "
+                        + "holds " + document.events().size() + " events: sign the whole body, or send one event per request");
+            }
+        }
+        throw Refusal.unauthorized("invalid_signature", "the X-Signature header does not match the body; check the shared secret");
     }
 
     /** The raw HMAC-SHA1 of {@code length} bytes of {@code body} from {@code offset}. */

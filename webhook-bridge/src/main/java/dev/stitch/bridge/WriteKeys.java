@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The accepted write keys, and how a request presents one: as the Basic-auth user name
+ * The accepted write keys with their kinds, and how a request presents one: as the Basic-auth user name
  * ({@code Authorization: Basic base64(key:)}, what Segment's libraries send), as a Bearer token, or as
  * {@code writeKey} in the body (analytics-java, analytics.js batches). A key in the header wins over one
  * in the body.
@@ -19,22 +19,28 @@ import java.util.Locale;
  */
 final class WriteKeys {
 
-    private final List<byte[]> digests;
+    private record Known(byte[] digest, KeyKind kind) {
+    }
 
-    WriteKeys(List<String> keys) {
+    private final List<Known> known;
+
+    WriteKeys(List<WriteKey> keys) {
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("at least one write key is required");
         }
-        this.digests = keys.stream().map(WriteKeys::digest).toList();
+        this.known = keys.stream().map(key -> new Known(digest(key.value()), key.kind())).toList();
     }
 
-    boolean accepts(String key) {
+    /** The kind of the key, or null when it is not one of the accepted keys. */
+    KeyKind kindOf(String key) {
         byte[] candidate = digest(key);
-        boolean accepted = false;
-        for (byte[] known : digests) {
-            accepted |= MessageDigest.isEqual(known, candidate);
+        KeyKind match = null;
+        for (Known entry : known) {
+            if (MessageDigest.isEqual(entry.digest(), candidate)) {
+                match = entry.kind();
+            }
         }
-        return accepted;
+        return match;
     }
 
     /**

@@ -1,5 +1,5 @@
 /**
- * The Segment-compatible HTTP bridge (DESIGN §5): Segment's tracking API and webhook destination in
+ * The Segment-compatible HTTP bridge: Segment's tracking API and webhook destination in
  * front of Kafka.
  *
  * <p>{@link dev.stitch.bridge.WebhookBridge} serves {@code POST /v1/{track,identify,page,screen,group,alias}},

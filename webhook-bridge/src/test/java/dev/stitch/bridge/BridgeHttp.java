@@ -22,6 +22,10 @@ final class BridgeHttp {
 
     static final String KEY = "wk-test";
     static final String OTHER_KEY = "wk-other";
+    /** A browser (public) key; {@link #KEY} and {@link #OTHER_KEY} are server keys. */
+    static final String BROWSER_KEY = "pk-test";
+    /** The one origin the test bridge answers browser keys with CORS for. */
+    static final String SHOP_ORIGIN = "https://shop.example.com";
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final int port;
@@ -54,6 +58,12 @@ final class BridgeHttp {
     Answer post(String path, String json) {
         return send(request(path).header("Authorization", basic(KEY)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** POSTs JSON with the browser key as Basic auth, from the shop's page. */
+    Answer postFromBrowser(String path, String json) {
+        return send(request(path).header("Authorization", basic(BROWSER_KEY)).header("Content-Type", "application/json")
+                .header("Origin", SHOP_ORIGIN).POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     Answer post(String path, byte[] body, String... headers) {

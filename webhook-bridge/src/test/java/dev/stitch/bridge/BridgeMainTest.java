@@ -20,7 +20,7 @@ class BridgeMainTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("STITCH_WRITE_KEYS is required")
+                .contains("STITCH_WRITE_KEYS (server keys, secret) or STITCH_BROWSER_KEYS (browser keys, public) is required")
                 .contains("STITCH_BRIDGE_PORT=\"-1\" is not valid")
                 .contains("--help");
     }

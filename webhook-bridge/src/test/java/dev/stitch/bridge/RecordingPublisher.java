@@ -2,6 +2,7 @@ package dev.stitch.bridge;
 
 import dev.stitch.schema.SegmentEvent;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,13 +18,21 @@ final class RecordingPublisher implements EventPublisher {
     enum Mode { ACKNOWLEDGE, FAIL, NEVER_ANSWER, HOLD }
 
     private final List<List<SegmentEvent>> published = new CopyOnWriteArrayList<>();
+    private final List<Instant> timestamps = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<Void>> held = new CopyOnWriteArrayList<>();
     private volatile Mode mode = Mode.ACKNOWLEDGE;
     private volatile boolean ready = true;
     private volatile boolean closed;
+    private volatile Throwable failure = new IllegalStateException("the test's publisher refuses");
 
     void mode(Mode mode) {
         this.mode = mode;
+    }
+
+    /** Fails every publish with this cause, as Kafka's producer does. */
+    void failWith(Throwable cause) {
+        this.failure = cause;
+        this.mode = Mode.FAIL;
     }
 
     void ready(boolean ready) {
@@ -31,11 +40,12 @@ final class RecordingPublisher implements EventPublisher {
     }
 
     @Override
-    public CompletionStage<Void> publish(List<SegmentEvent> events) {
+    public CompletionStage<Void> publish(List<SegmentEvent> events, Instant receivedAt) {
         published.add(List.copyOf(events));
+        timestamps.add(receivedAt);
         return switch (mode) {
             case ACKNOWLEDGE -> CompletableFuture.completedFuture(null);
-            case FAIL -> CompletableFuture.failedFuture(new IllegalStateException("the test's publisher refuses"));
+            case FAIL -> CompletableFuture.failedFuture(failure);
             case NEVER_ANSWER -> new CompletableFuture<>();
             case HOLD -> {
                 CompletableFuture<Void> answer = new CompletableFuture<>();
@@ -74,6 +84,11 @@ final class RecordingPublisher implements EventPublisher {
         List<SegmentEvent> all = new ArrayList<>();
         published.forEach(all::addAll);
         return all;
+    }
+
+    /** The record timestamp of each publish call, in order. */
+    List<Instant> recordTimestamps() {
+        return List.copyOf(timestamps);
     }
 
     /** One list per publish call. */

@@ -10,6 +10,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +61,123 @@ class RequestRefusalsTest {
                 arguments("a batch that is not an array", "/v1/batch", "{\"batch\":{\"type\":\"track\"}}", "invalid_field", "batch"),
                 arguments("a batch element that is not an object", "/v1/batch", "{\"batch\":[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"e\"},42]}",
                         "not_an_object", "batch[1]"),
-                arguments("a batch context that is not an object", "/v1/batch", "{\"context\":\"web\",\"batch\":[]}", "invalid_field", "context"));
+                arguments("a batch context that is not an object", "/v1/batch", "{\"context\":\"web\",\"batch\":[]}", "invalid_field", "context"),
+                arguments("a userId over 256 characters", "/v1/track", "{\"userId\":\"" + LONG_ID + "\",\"event\":\"e\"}", "id_too_long", "userId"),
+                arguments("an anonymousId over 256 characters", "/v1/page", "{\"anonymousId\":\"" + LONG_ID + "\"}", "id_too_long", "anonymousId"),
+                arguments("a context.anonymousId over 256 characters", "/v1/identify",
+                        "{\"userId\":\"u\",\"context\":{\"anonymousId\":\"" + LONG_ID + "\"}}", "id_too_long", "context.anonymousId"),
+                arguments("a previousId over 256 characters", "/v1/alias", "{\"userId\":\"u\",\"previousId\":\"" + LONG_ID + "\"}",
+                        "id_too_long", "previousId"),
+                arguments("a groupId over 256 characters", "/v1/group", "{\"userId\":\"u\",\"groupId\":\"" + LONG_ID + "\"}",
+                        "id_too_long", "groupId"),
+                arguments("a long id in a batch", "/v1/batch", "{\"batch\":[{\"type\":\"page\",\"anonymousId\":\"" + LONG_ID + "\"}]}",
+                        "id_too_long", "batch[0].anonymousId"),
+                arguments("a placeholder userId as the only id", "/v1/track", "{\"userId\":\"undefined\",\"event\":\"x\"}", "junk_id", "userId"),
+                arguments("a placeholder anonymousId as the only id", "/v1/page", "{\"anonymousId\":\" NULL \"}", "junk_id", "anonymousId"),
+                arguments("a blank userId beside a placeholder anonymousId", "/v1/track", "{\"userId\":\"  \",\"anonymousId\":\"0\",\"event\":\"x\"}",
+                        "junk_id", "userId"),
+                arguments("a placeholder context.anonymousId as the only id", "/v1/identify", "{\"context\":{\"anonymousId\":\"[object Object]\"}}",
+                        "junk_id", "context.anonymousId"),
+                arguments("a timestamp ten minutes and more ahead", "/v1/track", track("\"timestamp\":\"" + NOW.plus(Duration.ofMinutes(11)) + "\""),
+                        "timestamp_out_of_range", "timestamp"),
+                arguments("a timestamp in 2030", "/v1/track", track("\"timestamp\":\"2030-01-01T00:00:00Z\""), "timestamp_out_of_range", "timestamp"),
+                arguments("a timestamp in 1960", "/v1/track", track("\"timestamp\":\"1960-01-01T00:00:00Z\""), "timestamp_out_of_range", "timestamp"),
+                arguments("a timestamp 31 days old on a live path", "/v1/track", track("\"timestamp\":\"" + NOW.minus(Duration.ofDays(31)) + "\""),
+                        "timestamp_out_of_range", "timestamp"),
+                arguments("an originalTimestamp in 2030", "/v1/track", track("\"originalTimestamp\":\"2030-01-01T00:00:00Z\""),
+                        "timestamp_out_of_range", "originalTimestamp"),
+                arguments("a sentAt in 1960", "/v1/track", track("\"sentAt\":\"1960-01-01T00:00:00Z\""), "timestamp_out_of_range", "sentAt"),
+                arguments("a batch sentAt in 2030", "/v1/batch", "{\"sentAt\":\"2030-01-01T00:00:00Z\",\"batch\":[" + track("") + "]}",
+                        "timestamp_out_of_range", "batch[0].sentAt"),
+                // Each time is inside the window, but the clock-skew correction puts the event 30 days and 4 minutes back.
+                arguments("a corrected time out of the window", "/v1/track", track("\"timestamp\":\"" + NOW.minus(Duration.ofDays(30).minusMinutes(5))
+                        + "\",\"sentAt\":\"" + NOW.plus(Duration.ofMinutes(9)) + "\""), "timestamp_out_of_range", "timestamp"),
+                arguments("a timestamp of year +999999999", "/v1/track", track("\"timestamp\":\"+999999999-01-01T00:00:00Z\""),
+                        "invalid_field", "timestamp"),
+                arguments("a timestamp of year -999999999", "/v1/track", track("\"timestamp\":\"-999999999-01-01T00:00:00Z\""),
+                        "invalid_field", "timestamp"),
+                arguments("a timestamp that is a number", "/v1/track", track("\"timestamp\":1700000000000"), "invalid_field", "timestamp"),
+                arguments("a webhook receivedAt in 2030", "/v1/webhook",
+                        "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"e\",\"receivedAt\":\"2030-01-01T00:00:00Z\"}", "timestamp_out_of_range", "receivedAt"),
+                arguments("a webhook receivedAt in 1960", "/v1/webhook",
+                        "[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"e\",\"receivedAt\":\"1960-01-01T00:00:00Z\"}]", "timestamp_out_of_range", "[0].receivedAt"),
+                arguments("a backfill more than ten years old", "/v1/import", "{\"batch\":[" + track("\"timestamp\":\""
+                        + NOW.minus(Duration.ofDays(3651)) + "\"") + "]}", "timestamp_out_of_range", "batch[0].timestamp"),
+                arguments("a delete of a placeholder userId", "/v1/webhook", "{\"type\":\"delete\",\"userId\":\"undefined\"}", "junk_id", "userId"));
+    }
+
+    private static final String LONG_ID = "i".repeat(257);
+    private static final Instant NOW = Instant.now();
+
+    /** A track event with these extra fields (none when blank). */
+    private static String track(String fields) {
+        return "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"e\"" + (fields.isEmpty() ? "" : "," + fields) + "}";
+    }
+
+    static Stream<Arguments> browserRefusals() {
+        return Stream.of(
+                arguments("an alias merging two user ids", "/v1/alias", "{\"previousId\":\"victim\",\"userId\":\"attacker\"}",
+                        "server_key_required", "previousId"),
+                arguments("an alias of another anonymous id", "/v1/alias", "{\"anonymousId\":\"anon-1\",\"previousId\":\"anon-2\",\"userId\":\"u\"}",
+                        "server_key_required", "previousId"),
+                arguments("an alias merging users in a batch", "/v1/batch", "{\"batch\":[{\"type\":\"page\",\"anonymousId\":\"a\"},"
+                        + "{\"type\":\"alias\",\"previousId\":\"victim\",\"userId\":\"attacker\"}]}", "server_key_required", "batch[1].previousId"),
+                arguments("a delete on the webhook", "/v1/webhook", "{\"type\":\"delete\",\"userId\":\"victim\"}", "server_key_required", null),
+                arguments("any event on the webhook", "/v1/webhook", "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"e\"}",
+                        "server_key_required", null),
+                arguments("a backfill on the import path", "/v1/import", "{\"batch\":[" + track("") + "]}", "server_key_required", null));
+    }
+
+    @ParameterizedTest(name = "403 {3} for {0} with a browser key")
+    @MethodSource("browserRefusals")
+    void refusesWhatABrowserKeyMayNotSendWith403(String what, String path, String body, String code, String field) {
+        Answer answer = running.http.postFromBrowser(path, body);
+
+        assertThat(answer.status()).isEqualTo(403);
+        assertRefusal(answer, code, field);
+    }
+
+    @Test
+    void refusesAnErasureOnTheWebhookWithoutASigningSecretWith403SayingHowToErase() {
+        Answer answer = running.http.post("/v1/webhook", "{\"type\":\"delete\",\"userId\":\"victim\"}");
+
+        assertThat(answer.status()).isEqualTo(403);
+        assertRefusal(answer, "signature_required", "type");
+        assertThat(answer.json().get("message").textValue()).contains("DELETE /v1/users/{userId}", "STITCH_BRIDGE_SIGNING_SECRET");
+    }
+
+    @Test
+    void refusesAnErasureInAWebhookArrayWithoutASigningSecretNamingIt() {
+        Answer answer = running.http.post("/v1/webhook", "[{\"type\":\"page\",\"anonymousId\":\"a\"},{\"type\":\"delete\",\"userId\":\"victim\"}]");
+
+        assertThat(answer.status()).isEqualTo(403);
+        assertRefusal(answer, "signature_required", "[1].type");
+    }
+
+    @Test
+    void acceptsABackfillOfFiveYearsAgoOnTheImportPathOnly() {
+        String old = "\"timestamp\":\"" + Instant.now().minus(Duration.ofDays(5 * 365)) + "\"";
+
+        assertThat(running.http.post("/v1/track", track(old)).status()).isEqualTo(400);
+        assertThat(running.http.post("/v1/import", "{\"batch\":[" + track(old) + "]}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void acceptsAnIdOfExactly256Characters() {
+        assertThat(running.http.post("/v1/track", "{\"userId\":\"" + "i".repeat(256) + "\",\"event\":\"e\"}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void acceptsAPlaceholderUserIdBesideARealAnonymousId() {
+        assertThat(running.http.post("/v1/track", "{\"userId\":\"undefined\",\"anonymousId\":\"anon-1\",\"event\":\"e\"}").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void namesThePlaceholderValueInTheRefusal() {
+        Answer answer = running.http.post("/v1/track", "{\"userId\":\"undefined\",\"event\":\"x\"}");
+
+        assertThat(answer.json().get("message").textValue()).contains("\"undefined\"");
     }
 
     @ParameterizedTest(name = "400 {3} for {0}")

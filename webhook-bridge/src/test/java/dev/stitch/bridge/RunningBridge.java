@@ -46,9 +46,11 @@ final class RunningBridge implements AutoCloseable, BeforeEachCallback, AfterEac
         http = new BridgeHttp(bridge.port());
     }
 
-    /** The test key and another one accepted, on a free port. */
+    /** The test's two server keys and its browser key (CORS for the shop's origin) accepted, on a free port. */
     static BridgeConfig config() {
-        return BridgeConfig.defaults(List.of(BridgeHttp.KEY, BridgeHttp.OTHER_KEY)).withListenAddress("localhost", 0);
+        return BridgeConfig.defaults(List.of(BridgeHttp.KEY, BridgeHttp.OTHER_KEY))
+                .withBrowserKeys(List.of(BridgeHttp.BROWSER_KEY), List.of(BridgeHttp.SHOP_ORIGIN))
+                .withListenAddress("localhost", 0);
     }
 
     static RunningBridge start() {

@@ -37,14 +37,60 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void acceptsAWebhookArraySignedOverItsFirstElementAsSent() {
+    void acceptsAWebhookArraySignedOverItsWholeBody() {
+        String body = "[" + EVENT + "," + SECOND + "]";
+
+        Answer answer = postWebhook(utf8(body), "X-Signature", hmacSha1Hex(body));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(running.publisher.events()).hasSize(2);
+    }
+
+    @Test
+    void acceptsAOneEventArraySignedOverItsElementAsSent() {
+        String first = "{ \"type\": \"track\", \"userId\": \"user-1\", \"event\": \"Paid\" }";
+
+        Answer answer = postWebhook(utf8("[\n  " + first + "\n]"), "X-Signature", hmacSha1Hex(first));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(running.publisher.events()).hasSize(1);
+    }
+
+    @Test
+    void refusesAnArraySignedOverItsFirstElementOnlyWith403() {
         String first = "{ \"type\": \"track\", \"userId\": \"user-1\", \"event\": \"Paid\" }";
         String body = "[\n  " + first + ",\n  " + SECOND + "\n]";
 
         Answer answer = postWebhook(utf8(body), "X-Signature", hmacSha1Hex(first));
 
-        assertThat(answer.status()).isEqualTo(200);
-        assertThat(running.publisher.events()).hasSize(2);
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(answer.json().get("error").textValue()).isEqualTo("unsigned_events");
+        assertThat(answer.json().get("field").textValue()).isEqualTo("[1]");
+        assertThat(running.publisher.events()).isEmpty();
+    }
+
+    @Test
+    void takesASignedUserDeletionNotification() {
+        String delete = "{\"type\":\"delete\",\"userId\":\"user-1\",\"messageId\":\"del-1\"}";
+
+        assertThat(postWebhook(utf8(delete), "X-Signature", hmacSha1Hex(delete)).status()).isEqualTo(200);
+
+        assertThat(running.publisher.events()).singleElement().satisfies(event -> {
+            assertThat(event.getType()).isEqualTo("delete");
+            assertThat(event.getUserId()).isEqualTo("user-1");
+            assertThat(event.getMessageId()).isEqualTo("del-1");
+        });
+    }
+
+    @Test
+    void refusesASignedDeletionOfAPlaceholderUserId() {
+        String delete = "{\"type\":\"delete\",\"userId\":\"undefined\"}";
+
+        Answer answer = postWebhook(utf8(delete), "X-Signature", hmacSha1Hex(delete));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("error").textValue()).isEqualTo("junk_id");
+        assertThat(answer.json().get("field").textValue()).isEqualTo("userId");
     }
 
     @Test
@@ -61,13 +107,6 @@ class WebhookSignatureTest {
         assertThat(answer.status()).isEqualTo(401);
         assertThat(answer.json().get("error").textValue()).isEqualTo("invalid_signature");
         assertThat(running.publisher.events()).isEmpty();
-    }
-
-    @Test
-    void refusesAnArraySignedOverTheWholeBodyInsteadOfItsFirstElement() {
-        String body = "[" + EVENT + "," + SECOND + "]";
-
-        assertThat(postWebhook(utf8(body), "X-Signature", hmacSha1Hex(body)).status()).isEqualTo(401);
     }
 
     @Test

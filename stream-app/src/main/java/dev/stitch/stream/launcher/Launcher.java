@@ -109,17 +109,18 @@ public final class Launcher implements Callable<Integer> {
     }
 
     /**
-     * The embedded bridge's configuration: the bridge's own variables, on localhost, with a write key
-     * generated for this run when STITCH_WRITE_KEYS is unset (never a fixed default); null after
-     * telling the user what is wrong.
+     * The embedded bridge's configuration: the bridge's own variables, on localhost, with a server key
+     * ({@code sk_...}) when STITCH_WRITE_KEYS is unset and a browser key ({@code pk_...}) when
+     * STITCH_BROWSER_KEYS is unset, made up on the first start and kept in the data directory with the
+     * API token (never fixed defaults); null after telling the user what is wrong.
      */
-    BridgeConfig embeddedBridgeConfiguration() {
-        Map<String, String> env = new HashMap<>(environment);
-        env.putIfAbsent("STITCH_WRITE_KEYS", "wk_" + randomToken());
+    BridgeConfig embeddedBridgeConfiguration(AppConfig appConfig) {
         try {
+            Map<String, String> env = credentials(appConfig).fill(environment,
+                    Map.of("STITCH_WRITE_KEYS", "sk_", "STITCH_BROWSER_KEYS", "pk_"));
             BridgeConfig config = BridgeConfig.fromEnvironment(env);
             return config.withListenAddress("localhost", config.port());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             err().println("stitch: " + e.getMessage());
             return null;
         }

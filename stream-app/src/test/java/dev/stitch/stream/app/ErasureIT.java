@@ -47,7 +47,10 @@ class ErasureIT {
 
     private static final String WRITE_KEY = "erasure-write-key";
     private static final String TOKEN = "erasure-token";
-    private static final BridgeConfig BRIDGE = BridgeConfig.defaults(List.of(WRITE_KEY)).withListenAddress("localhost", 0);
+    /** Segment's webhook destination signs what it posts; the bridge takes erasures only so. */
+    private static final String SIGNING_SECRET = "erasure-signing-secret";
+    private static final BridgeConfig BRIDGE = BridgeConfig.defaults(List.of(WRITE_KEY)).withSigningSecret(SIGNING_SECRET)
+            .withListenAddress("localhost", 0);
 
     @TempDir
     Path dir;
@@ -254,11 +257,18 @@ class ErasureIT {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (url.contains("/v1/webhook")) {
-            request.header("Authorization", "Bearer " + WRITE_KEY).header("Content-Type", "application/json");
+            request.header("Authorization", "Bearer " + WRITE_KEY).header("Content-Type", "application/json")
+                    .header("X-Signature", hmacSha1Hex(body));
         } else {
             request.header("Authorization", "Bearer " + TOKEN);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String hmacSha1Hex(String body) throws java.security.GeneralSecurityException {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SIGNING_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private AppConfig config() {

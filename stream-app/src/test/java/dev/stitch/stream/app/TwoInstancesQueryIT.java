@@ -2,6 +2,7 @@ package dev.stitch.stream.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.bridge.BridgeConfig;
+import dev.stitch.bridge.TimestampWindow;
 import dev.stitch.bridge.KafkaEventPublisher;
 import dev.stitch.bridge.WebhookBridge;
 import dev.stitch.stream.app.ApiClient.Answer;
@@ -45,7 +46,10 @@ class TwoInstancesQueryIT {
         StitchApplication second = kafka.startInstance("second", "two-instances-it", TOKEN);
         assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
         assertThat(second.awaitRunning(Duration.ofSeconds(60))).isTrue();
-        BridgeConfig bridgeConfig = BridgeConfig.defaults(List.of(WRITE_KEY)).withListenAddress("localhost", 0);
+        // The flow's events are dated 2026-11-02: the bridge's window of event times is opened wide enough to take them.
+        BridgeConfig bridgeConfig = BridgeConfig.defaults(List.of(WRITE_KEY))
+                .withTimestamps(new TimestampWindow(Duration.ofDays(36_500), Duration.ofDays(36_500), Duration.ofMinutes(10)))
+                .withListenAddress("localhost", 0);
         KafkaEventPublisher publisher = kafka.keep(KafkaEventPublisher.create(bridgeConfig, kafka.bootstrapServers(), kafka.registry()));
         WebhookBridge bridge = kafka.keep(WebhookBridge.start(bridgeConfig, publisher));
 

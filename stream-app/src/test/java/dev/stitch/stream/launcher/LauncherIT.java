@@ -1,6 +1,7 @@
 package dev.stitch.stream.launcher;
 
 import dev.stitch.bridge.BridgeConfig;
+import dev.stitch.bridge.TimestampWindow;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.stream.app.EmbeddedStack;
 import dev.stitch.stream.config.AppConfig;
@@ -38,7 +39,10 @@ class LauncherIT {
 
     private static final Path DOCUMENTED_FLOW = Path.of("..", "examples", "documented-flow.ndjson");
     private static final String WRITE_KEY = "test-write-key";
-    private static final BridgeConfig BRIDGE = BridgeConfig.defaults(List.of(WRITE_KEY)).withListenAddress("localhost", 0);
+    /** The example flow happened on 2026-11-02: the bridge's window of event times is opened wide enough to take it. */
+    private static final BridgeConfig BRIDGE = BridgeConfig.defaults(List.of(WRITE_KEY))
+            .withTimestamps(new TimestampWindow(Duration.ofDays(36_500), Duration.ofDays(36_500), Duration.ofMinutes(10)))
+            .withListenAddress("localhost", 0);
 
     @TempDir
     Path dir;
