@@ -113,7 +113,7 @@ final class BenchmarkReport {
     }
 
     private void printOutputs(InputLoader.Loaded input, List<ContenderResult> results) {
-        out.printf("output of throughput round 1 (%s input events), read_committed counts against what DESIGN §3 predicts%n",
+        out.printf("output of throughput round 1 (%s input events), read_committed counts against what the identity rules predict%n",
                 n(input.events()));
         for (ContenderResult result : results) {
             ThroughputRound first = result.rounds().get(0);

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Counts what the generator produced and, by DESIGN §3 applied to the same events, what the
- * stitching topology should write: so the report can show that the work was really done.
+ * Counts what the generator produced and, by the identity rules (docs/architecture.md#identity-rules)
+ * applied to the same events, what the stitching topology should write: so the report can show that
+ * the work was really done.
  */
 final class TrafficTally {
 

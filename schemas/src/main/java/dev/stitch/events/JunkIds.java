@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  */
 public final class JunkIds {
 
-    /** The default list (DESIGN §3); a setting may replace it. */
+    /** The default list (docs/architecture.md#junk-ids); a setting may replace it. */
     public static final List<String> DEFAULT_VALUES = List.of(
             "null", "undefined", "none", "nil", "nan", "anonymous", "guest", "unknown", "n/a",
             "0", "-1", "true", "false", "[object object]", "00000000-0000-0000-0000-000000000000");

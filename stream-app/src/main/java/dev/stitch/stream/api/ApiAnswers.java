@@ -6,7 +6,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
-/** Every answer of the query API is JSON; errors are {@code {"error","message","field"}} (DESIGN §5). */
+/** Every answer of the query API is JSON; errors are {@code {"error","message","field"}}. */
 final class ApiAnswers {
 
     private static final String JSON_TYPE = "application/json; charset=utf-8";

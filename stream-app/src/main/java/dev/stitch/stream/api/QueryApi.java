@@ -20,10 +20,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The query API (DESIGN §5): each person's unified timeline, profile, and the user an anonymous id is
- * linked to, served from the stitching application's own state stores. Started before the
- * application, so that its port is known for {@code application.server}; it answers 503 until
- * {@link #serve} hands it the running application.
+ * The query API (docs/architecture.md#the-query-api): each person's unified timeline, profile, and
+ * the user an anonymous id is linked to, served from the stitching application's own state stores.
+ * Started before the application, so that its port is known for {@code application.server}; it
+ * answers 503 until {@link #serve} hands it the running application.
  *
  */
 public final class QueryApi implements AutoCloseable {

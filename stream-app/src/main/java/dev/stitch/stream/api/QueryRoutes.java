@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
- * The query API's HTTP surface, in one place: the three look-ups of DESIGN §5 behind the bearer token,
+ * The query API's HTTP surface, in one place: the three look-ups and the erasure behind the bearer token,
  * answered from this instance's stores or forwarded to the instance that owns the key; health; metrics.
  */
 final class QueryRoutes {

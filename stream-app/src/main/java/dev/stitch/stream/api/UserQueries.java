@@ -28,8 +28,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The query API's answers, read from one partition's local stores and shaped as the JSON of DESIGN §5.
- * Each returns empty for an id the application does not know.
+ * The query API's answers, read from one partition's local stores and shaped as the README's query
+ * API section shows them. Each returns empty for an id the application does not know.
  */
 final class UserQueries {
 

@@ -3,7 +3,7 @@ package dev.stitch.stream.config;
 import dev.stitch.config.EnvironmentReader;
 
 /**
- * The query API's settings (DESIGN §5, §6).
+ * The query API's settings (docs/architecture.md#the-query-api).
  *
  * @param host           the address to listen on ({@code STITCH_API_HOST}, {@code 0.0.0.0})
  * @param port           the port ({@code STITCH_API_PORT}, 8081; 0 picks a free one)

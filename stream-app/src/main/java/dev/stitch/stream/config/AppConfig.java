@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The stream application's whole configuration, read from environment variables (DESIGN §6) and
+ * The stream application's whole configuration, read from environment variables (docs/architecture.md#configuration) and
  * validated at start.
  *
  * @param bootstrapServers    Kafka to use; null means the embedded default starts its own broker

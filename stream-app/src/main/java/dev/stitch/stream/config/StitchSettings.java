@@ -5,7 +5,7 @@ import dev.stitch.events.JunkIds;
 import java.time.Duration;
 
 /**
- * The stitching rules' settings (DESIGN §3).
+ * The stitching rules' settings (docs/architecture.md#identity-rules).
  *
  * @param topics                    input and output topic names
  * @param junkIds                   values never taken as identities

@@ -1,7 +1,7 @@
 package dev.stitch.stream.config;
 
 /**
- * The names of the application's topics (DESIGN §4); all configurable.
+ * The names of the application's topics (docs/architecture.md#topics); all configurable.
  *
  * @param userMoves the application's own topic, read and written by it: a merged user's timeline and
  *                  later events on their way to its canonical user (R8). It must have as many

@@ -14,8 +14,9 @@ import static dev.stitch.stream.topology.SegmentEvents.track;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The documented flow (DESIGN §1): anonymous page views, an identify, a server-side event; rules R1
- * (link), R2 (retroactive stitching), R3 (routing), R4 (server-side events), R11 (anonymous activity).
+ * The README's documented flow (docs/architecture.md#how-an-event-travels): anonymous page views, an
+ * identify, a server-side event; rules R1 (link), R2 (retroactive stitching), R3 (routing), R4
+ * (server-side events), R11 (anonymous activity).
  */
 class DocumentedFlowTest {
 

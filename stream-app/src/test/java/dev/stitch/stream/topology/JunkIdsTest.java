@@ -12,7 +12,10 @@ import static dev.stitch.stream.topology.SegmentEvents.identify;
 import static dev.stitch.stream.topology.SegmentEvents.page;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Junk values are never identities (DESIGN §3): they never link, and an event with nothing else is refused. */
+/**
+ * Junk values are never identities (docs/architecture.md#junk-ids): they never link, and an event with
+ * nothing else is refused.
+ */
 class JunkIdsTest {
 
     @ParameterizedTest
