@@ -9,9 +9,9 @@ import java.util.Map;
 /**
  * Keeps connections from being held without purpose: counts open connections against their bound, and
  * closes a connection whose next request's headers have not arrived within the request timeout of its
- * previous answer (a client trickling header bytes, or holding a connection it no longer uses). Vert.x
- * makes a connection known here when its first request's headers are in; before that, the idle timeout
- * and Vert.x's bound on the size of headers (8 KB) hold it. Used on the bridge's one event loop only.
+ * opening or of its previous answer (a client trickling header bytes, or holding a connection it no
+ * longer uses). Vert.x makes a connection known here as soon as it is accepted, since the bridge does not
+ * take h2c (see {@code WebhookBridge}). Used on the bridge's one event loop only.
  */
 final class ConnectionGuard {
 

@@ -70,6 +70,10 @@ public final class WebhookBridge implements AutoCloseable {
                     .setHandle100ContinueAutomatically(true)
                     .setIdleTimeout((int) config.traffic().idleTimeout().toSeconds())
                     .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                    // Without h2c, Vert.x sets a connection up as HTTP/1 as soon as it is accepted (rather than
+                    // after its first bytes), so the guard counts and times it from then on: a client trickling
+                    // its first request's headers is closed after the request timeout like any other.
+                    .setHttp2ClearTextEnabled(false)
                     .setDecompressionSupported(false) // BoundedBody decompresses, within the limits
                     .setCompressionSupported(false);
             ConnectionGuard guard = new ConnectionGuard(vertx, config.traffic());

@@ -92,6 +92,34 @@ class TrafficBoundsTest {
     }
 
     @Test
+    void closesANewConnectionWhoseFirstHeadersDoNotArriveInTime() throws IOException {
+        running = RunningBridge.start(RunningBridge.config().withTraffic(limits(1_000, 64L << 20, Duration.ofMillis(300))));
+        try (Socket socket = new Socket("localhost", running.bridge.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(utf8("POST /v1/track HTTP/1.1\r\nHost: local"));
+            socket.getOutputStream().flush();
+
+            byte[] rest = socket.getInputStream().readAllBytes();
+
+            assertThat(new String(rest, StandardCharsets.UTF_8)).as("closed without an answer").doesNotContain("HTTP/1.1");
+        }
+    }
+
+    @Test
+    void countsAConnectionFromItsFirstByteAgainstTheBound() throws IOException {
+        running = RunningBridge.start(RunningBridge.config().withTraffic(limits(1, 64L << 20, Duration.ofSeconds(10))));
+        try (Socket trickling = new Socket("localhost", running.bridge.port())) {
+            trickling.getOutputStream().write(utf8("POST /v1/track HTTP/1.1\r\nHo"));
+            trickling.getOutputStream().flush();
+
+            Answer answer = running.http.post("/v1/track", TRACK);
+
+            assertThat(answer.status()).isEqualTo(503);
+            assertThat(answer.json().get("error").textValue()).isEqualTo("too_many_connections");
+        }
+    }
+
+    @Test
     void checksTheHeadersKeyBeforeTakingABodyTheSizeItsContentLengthDeclares() throws IOException {
         running = RunningBridge.start();
         try (Socket socket = new Socket("localhost", running.bridge.port())) {
