@@ -15,7 +15,8 @@ public final class Catalogue {
     /** Key: {@code LinkKey}(userId, anonymous id); value: empty. The anonymous ids granted to each user (R7). */
     public static final String USER_LINKS_STORE = "user-anonymous-ids";
     /**
-     * Key: userId of an erased user (R13); value: the request's receivedAt, its cut-off. No link claimed
+     * Key: the hex SHA-256 of an erased user id (R13, {@code ErasureMemory.keyOf}), so that it names no
+     * one; value: the request's receivedAt, its cut-off. No link claimed
      * before then is made; with suppression on, none at all, and the entry stays; else it is deleted once
      * nothing received before the cut-off can surface any more (the history retention and one expiry
      * scan, or the dedup window if longer, and a minute: 30 days and an hour by default), in stream time.
@@ -43,7 +44,8 @@ public final class Catalogue {
     /** Key: {@link UserTimeKey}(userId, event time, messageId); value: the encoded TimelineEvent as it arrived (no sequence yet). The query API's timelines. */
     public static final String TIMELINE_STORE = "timelines";
     /**
-     * Key: userId of an erased user (R13); value: the request's receivedAt, its cut-off. Events that reach
+     * Key: the hex SHA-256 of an erased user id (R13, {@code ErasureMemory.keyOf}), so that it names no
+     * one; value: the request's receivedAt, its cut-off. Events that reach
      * the user afterwards but reached the pipeline before then go with it; kept as the erased users'
      * entries are (30 days and an hour by default), in stream time.
      */
