@@ -4,10 +4,7 @@ import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.stream.config.AppConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -28,15 +25,15 @@ class LauncherCommandsTest {
 
     @Test
     void everyCommandAnswersHelpAndTheDefaultCommandIsNamed() {
-        Result top = run(Map.of(), "--help");
+        LauncherRun top = LauncherRun.of(Map.of(), "--help");
         assertThat(top.exit()).isZero();
         assertThat(top.out()).contains("Without a command, runs 'stream'").contains("dead-letters").contains("help");
         for (String command : List.of("stream", "bridge", "replay", "timeline", "dead-letters")) {
-            Result viaOption = run(Map.of(), command, "--help");
+            LauncherRun viaOption = LauncherRun.of(Map.of(), command, "--help");
             assertThat(viaOption.exit()).as(command + " --help").isZero();
             assertThat(viaOption.out()).as(command + " --help").contains("Usage: stitch " + command);
             assertThat(viaOption.err()).as(command + " --help").doesNotContain("Missing required parameter");
-            Result viaHelp = run(Map.of(), "help", command);
+            LauncherRun viaHelp = LauncherRun.of(Map.of(), "help", command);
             assertThat(viaHelp.exit()).as("help " + command).isZero();
             assertThat(viaHelp.out()).as("help " + command).contains("Usage: stitch " + command);
         }
@@ -49,7 +46,7 @@ class LauncherCommandsTest {
         java.nio.file.Files.writeString(file, "{\"type\":\"page\",\"anonymousId\":\"a1\",\"name\":\"Home\"}\n");
         for (String[] args : List.of(new String[]{"timeline", "user-42"}, new String[]{"dead-letters"},
                 new String[]{"replay", file.toString()})) {
-            Result result = run(stopped, args);
+            LauncherRun result = LauncherRun.of(stopped, args);
             assertThat(result.exit()).as(String.join(" ", args)).isEqualTo(1);
             assertThat(result.err()).as(String.join(" ", args))
                     .contains("no Kafka answers at localhost:")
@@ -65,7 +62,7 @@ class LauncherCommandsTest {
                 "STITCH_KAFKA_PORT", "0", "STITCH_REGISTRY_PORT", "0", "STITCH_API_PORT", "0"));
         BridgeConfig bridge = BridgeConfig.defaults(List.of("key")).withListenAddress("localhost", 0);
         try (EmbeddedStartChecks first = EmbeddedStartChecks.claim(config, bridge)) {
-            Result second = run(env, "stream");
+            LauncherRun second = LauncherRun.of(env, "stream");
             assertThat(second.exit()).isEqualTo(2);
             assertThat(second.err()).contains("another ./stitch is already running on the data directory")
                     .contains("STITCH_DATA_DIR").contains("STITCH_KAFKA_PORT").doesNotContain("Exception");
@@ -78,7 +75,7 @@ class LauncherCommandsTest {
             Map<String, String> env = Map.of("STITCH_DATA_DIR", dir.resolve("data").toString(),
                     "STITCH_KAFKA_PORT", Integer.toString(taken.getLocalPort()), "STITCH_REGISTRY_PORT", "0", "STITCH_API_PORT", "0",
                     "STITCH_BRIDGE_PORT", "0");
-            Result result = run(env, "stream");
+            LauncherRun result = LauncherRun.of(env, "stream");
             assertThat(result.exit()).isEqualTo(2);
             assertThat(result.err()).contains("port " + taken.getLocalPort() + " (STITCH_KAFKA_PORT) is already in use")
                     .doesNotContain("Exception");
@@ -89,18 +86,5 @@ class LauncherCommandsTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new Launcher(env));
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        int exit = command.execute(args);
-        return new Result(exit, out.toString(), err.toString());
     }
 }

@@ -12,10 +12,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,7 +55,7 @@ class LauncherIT {
         try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv), BRIDGE)) {
             Map<String, String> clientEnv = clientEnv(stack);
 
-            Result replay = run(clientEnv, "replay", DOCUMENTED_FLOW.toString());
+            LauncherRun replay = LauncherRun.of(clientEnv, "replay", DOCUMENTED_FLOW.toString());
             assertThat(replay.exit()).isZero();
             assertThat(replay.out()).contains("replayed 5 events from " + DOCUMENTED_FLOW + " to segment.raw");
 
@@ -77,7 +74,7 @@ class LauncherIT {
             Files.writeString(more, "{\"type\":\"track\",\"messageId\":\"after-restart\",\"userId\":\"user-42\","
                     + "\"event\":\"Order Shipped\",\"timestamp\":\"2026-11-02T11:00:00Z\"}\n");
 
-            assertThat(run(clientEnv, "replay", more.toString()).exit()).isZero();
+            assertThat(LauncherRun.of(clientEnv, "replay", more.toString()).exit()).isZero();
 
             List<String> rows = awaitTimelineRows(clientEnv, 6);
             assertThat(columns(rows.get(5))).containsExactly("6", "2026-11-02T11:00:00Z", "track", "Order Shipped",
@@ -129,7 +126,7 @@ class LauncherIT {
                     "",
                     "[1,2]"));
 
-            Result replay = run(clientEnv(stack), "replay", file.toString());
+            LauncherRun replay = LauncherRun.of(clientEnv(stack), "replay", file.toString());
 
             assertThat(replay.exit()).isEqualTo(1);
             assertThat(replay.out()).contains("replayed 1 events")
@@ -145,7 +142,7 @@ class LauncherIT {
                 "STITCH_KAFKA_PORT", "0", "STITCH_API_PORT", "0", "STITCH_API_TOKEN", "test-token", "STITCH_REGISTRY_PORT", "0");
         try (var stack = EmbeddedStack.start(AppConfig.fromEnvironment(stackEnv), BRIDGE)) {
             Map<String, String> clientEnv = clientEnv(stack);
-            assertThat(run(clientEnv, "dead-letters").out()).contains("(no dead letters on stitch.dlq)");
+            assertThat(LauncherRun.of(clientEnv, "dead-letters").out()).contains("(no dead letters on stitch.dlq)");
             Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
             try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
@@ -153,10 +150,10 @@ class LauncherIT {
             }
 
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            Result letters = run(clientEnv, "dead-letters");
+            LauncherRun letters = LauncherRun.of(clientEnv, "dead-letters");
             while (!letters.out().contains("not-an-event") && System.nanoTime() < deadline) {
                 Thread.sleep(200);
-                letters = run(clientEnv, "dead-letters");
+                letters = LauncherRun.of(clientEnv, "dead-letters");
             }
             assertThat(letters.exit()).isZero();
             assertThat(letters.out()).contains("segment.raw/").contains("not-an-event");
@@ -166,7 +163,7 @@ class LauncherIT {
 
     @Test
     void refusesAWrongSettingWithASentenceNamingIt() {
-        Result result = run(Map.of("STITCH_REORDER_GRACE", "soon"), "timeline", "user-42");
+        LauncherRun result = LauncherRun.of(Map.of("STITCH_REORDER_GRACE", "soon"), "timeline", "user-42");
 
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err()).contains("STITCH_REORDER_GRACE=\"soon\" is not valid");
@@ -180,7 +177,7 @@ class LauncherIT {
     private static List<String> awaitTimelineRows(Map<String, String> env, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            Result timeline = run(env, "timeline", "user-42");
+            LauncherRun timeline = LauncherRun.of(env, "timeline", "user-42");
             List<String> rows = timeline.out().lines().skip(1).filter(line -> !line.startsWith("(")).toList();
             if (rows.size() >= count || System.nanoTime() > deadline) {
                 assertThat(timeline.exit()).isZero();
@@ -197,18 +194,5 @@ class LauncherIT {
         int n = parts.length;
         String name = String.join(" ", List.of(parts).subList(3, n - 3));
         return List.of(parts[0], parts[1], parts[2], name, parts[n - 3], parts[n - 2], parts[n - 1]);
-    }
-
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new Launcher(env));
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        int exit = command.execute(args);
-        return new Result(exit, out.toString(), err.toString());
     }
 }
