@@ -63,6 +63,15 @@ final class AnonymousHistoryBuffer {
 
     /** Removes the id's buffered events and returns them in arrival order. */
     List<SegmentEvent> drain(String anonymousId, IdentityState state) {
+        return drainArrivedFrom(anonymousId, state, Long.MIN_VALUE);
+    }
+
+    /**
+     * Removes the id's buffered events and returns, in arrival order, those that arrived at or after
+     * {@code notBefore}: older ones are past the history's retention even when the expiry sweep has not
+     * reached them yet (R12), and are dropped with the rest.
+     */
+    List<SegmentEvent> drainArrivedFrom(String anonymousId, IdentityState state, long notBefore) {
         if (state.getBufferedCount() == 0) {
             return List.of();
         }
@@ -70,7 +79,9 @@ final class AnonymousHistoryBuffer {
         List<SegmentEvent> events = new ArrayList<>(entries.size());
         for (KeyValue<Bytes, SegmentEvent> entry : entries) {
             history.delete(entry.key);
-            events.add(entry.value);
+            if (UserTimeKey.time(entry.key) >= notBefore) {
+                events.add(entry.value);
+            }
         }
         moveExpiryEntry(anonymousId, state.getOldestBufferedAt(), null);
         state.setBufferedCount(0);

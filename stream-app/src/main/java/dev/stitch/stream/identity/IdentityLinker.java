@@ -9,7 +9,9 @@ import dev.stitch.stream.config.ConflictPolicy;
 import dev.stitch.stream.metrics.StitchMetrics;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Links an anonymous id to a user (R1), sending the id's buffered history to the user's timeline as
@@ -24,27 +26,43 @@ final class IdentityLinker {
 
     private final KeyValueStore<String, IdentityState> identities;
     private final AnonymousHistoryBuffer history;
+    /** How long unlinked history is kept (R12): older events are not stitched, swept yet or not. */
+    private final long retentionMs;
     private final ConflictPolicy conflictPolicy;
     private final StitchMetrics metrics;
 
-    IdentityLinker(KeyValueStore<String, IdentityState> identities, AnonymousHistoryBuffer history,
+    IdentityLinker(KeyValueStore<String, IdentityState> identities, AnonymousHistoryBuffer history, Duration historyRetention,
                    ConflictPolicy conflictPolicy, StitchMetrics metrics) {
         this.identities = identities;
         this.history = history;
+        this.retentionMs = historyRetention.toMillis();
         this.conflictPolicy = conflictPolicy;
         this.metrics = metrics;
     }
 
     /** Links {@code anonymousId} to {@code userId} because of event {@code messageId}, seen at {@code time}. */
     void link(String anonymousId, String userId, String messageId, long time, Output out) {
+        link(anonymousId, userId, messageId, time, Long.MIN_VALUE, out);
+    }
+
+    /**
+     * As {@link #link(String, String, String, long, Output)}, but the history received up to {@code cutOff}
+     * (an erasure's, R13) is erased rather than stitched.
+     */
+    void link(String anonymousId, String userId, String messageId, long time, long cutOff, Output out) {
         IdentityState state = identities.get(anonymousId);
         if (state == null) {
             state = new IdentityState(null, 0, null);
         }
         String previous = state.getUserId();
         if (previous == null) {
-            for (SegmentEvent buffered : history.drain(anonymousId, state)) {
-                out.send(userId, new IdentityOutput.ToUser(forUser(buffered, userId, true)));
+            int buffered = state.getBufferedCount();
+            List<SegmentEvent> withinRetention = history.drainArrivedFrom(anonymousId, state, time - retentionMs);
+            metrics.historyExpired(buffered - withinRetention.size());
+            for (SegmentEvent event : withinRetention) {
+                if (event.getReceivedAt().toEpochMilli() > cutOff) {
+                    out.send(userId, new IdentityOutput.ToUser(forUser(event, userId, true)));
+                }
             }
             state.setUserId(userId);
             identities.put(anonymousId, state);

@@ -36,7 +36,7 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
         identities = context.getStateStore(Catalogue.IDENTITIES_STORE);
         history = AnonymousHistoryBuffer.open(context, settings.historyMaxEventsPerId());
         metrics = StitchMetrics.of(context);
-        linker = new IdentityLinker(identities, history, settings.conflictPolicy(), metrics);
+        linker = new IdentityLinker(identities, history, settings.historyRetention(), settings.conflictPolicy(), metrics);
     }
 
     /**
@@ -108,7 +108,8 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
         }
         String current = state == null ? null : state.getUserId();
         if (answer.getRefusal() == null) {
-            linker.link(anonymousId, answer.getUserId(), answer.getMessageId(), time, out);
+            linker.link(anonymousId, answer.getUserId(), answer.getMessageId(), time,
+                    answer.getCutOff() == null ? Long.MIN_VALUE : answer.getCutOff().toEpochMilli(), out);
         } else {
             metrics.refusedLimit();
             out.send(anonymousId, new IdentityOutput.Change(new IdentityChange(anonymousId, ChangeKind.REFUSED_LIMIT, current,

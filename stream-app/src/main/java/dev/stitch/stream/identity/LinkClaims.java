@@ -14,6 +14,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Keyed by userId: decides whether an anonymous id may link to the user (R7). The user's partition
@@ -73,7 +74,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
             // A link to a suppressed user, or one claimed before the user's erasure and arriving after it:
             // the erasure cut off what the pipeline received before it (R13, see ErasureMemory).
             context.forward(new Record<>(claim.getAnonymousId(), new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(),
-                    "user " + userId + " was erased", claim.getEvent(), true, null, false), record.timestamp()));
+                    "user " + userId + " was erased", claim.getEvent(), true, null, false, null), record.timestamp()));
             return;
         }
         Bytes link = LinkKey.of(userId, claim.getAnonymousId());
@@ -89,9 +90,11 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
                 granted.put(link, GRANTED);
             }
         }
-        // A user id merged into another (R8) links its anonymous ids to that user.
+        // A user id merged into another (R8) links its anonymous ids to that user. The id's own cut-off goes
+        // with the answer: history received before its erasure is erased wherever the id leads now (R13).
         context.forward(new Record<>(claim.getAnonymousId(), new LinkRequest(canonical(userId), claim.getMessageId(),
-                claim.getTimestamp(), refusal, claim.getEvent(), false, null, claim.getAlias()), record.timestamp()));
+                claim.getTimestamp(), refusal, claim.getEvent(), false, null, claim.getAlias(),
+                erasedAt == null ? null : Instant.ofEpochMilli(erasedAt)), record.timestamp()));
     }
 
     /**
@@ -104,7 +107,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
         for (String anonymousId : LinkKey.idsOf(granted, userId)) {
             granted.delete(LinkKey.of(userId, anonymousId));
             context.forward(new Record<>(anonymousId, new LinkRequest(canonical, claim.getMessageId(), claim.getTimestamp(),
-                    null, null, true, null, false), time));
+                    null, null, true, null, false, null), time));
         }
         mergedInto.delete(userId);
         erased.remember(userId, claim.getTimestamp().toEpochMilli());
@@ -121,7 +124,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
         mergedInto.put(userId, into);
         for (String anonymousId : LinkKey.idsOf(granted, userId)) {
             context.forward(new Record<>(anonymousId, new LinkRequest(into, claim.getMessageId(), claim.getTimestamp(),
-                    null, null, false, from, false), time));
+                    null, null, false, from, false, null), time));
         }
     }
 

@@ -53,6 +53,24 @@ class AnonymousHistoryBoundsTest {
         }
     }
 
+    /** Whether or not the sweep has reached it yet, history past the retention is never stitched, and is counted. */
+    @Test
+    void historyPastTheRetentionIsNotStitchedBeforeTheSweepReachesIt() {
+        var settings = StitchSettings.defaults().withHistoryBounds(Duration.ofHours(1), 1000, Duration.ofDays(365));
+        try (var stitch = new StitchDriver(settings)) {
+            int twoHours = 2 * 3600;
+            stitch.send(page("old", "pixel-1", "Home", at(1)))
+                    .send(page("fresh", "pixel-1", "Home", at(twoHours - 60)))
+                    .send(identify("i1", "alice", "pixel-1", at(twoHours + 1)))
+                    .settle();
+
+            assertThat(stitch.timeline()).containsExactly(
+                    new Emitted("alice", "fresh", 1L, true, false),
+                    new Emitted("alice", "i1", 2L, false, false));
+            assertThat(stitch.metric("history-expired")).isEqualTo(1.0);
+        }
+    }
+
     @Test
     void forgetsAnUnlinkedIdWhoseWholeHistoryExpiredAndRecordsIt() {
         var settings = StitchSettings.defaults().withHistoryBounds(Duration.ofHours(1), 1000, Duration.ofMinutes(1));

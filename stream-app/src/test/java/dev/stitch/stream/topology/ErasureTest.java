@@ -220,6 +220,31 @@ class ErasureTest {
         }
     }
 
+    /**
+     * An erased user id that later becomes a name of another user (R8): a device whose history was
+     * received before the erasure, and whose link to the erased id is claimed only after the alias,
+     * brings none of that history to the other user.
+     */
+    @Test
+    void anErasedUserIdAliasedIntoAnotherUserBringsNoHistoryFromBeforeTheErasure() {
+        try (var stitch = new StitchDriver()) {
+            stitch.send(track("q1", "user-q", null, "Signed Up", at(2)))
+                    .send(page("p1", "device-d", "Home", at(5)))
+                    .send(delete("d1", "user-x", at(10)))
+                    .send(alias("a1", "user-x", "user-q", null, at(20)))
+                    .settle();
+            stitch.timeline();
+            stitch.changes();
+
+            stitch.send(identify("i1", "user-x", "device-d", at(30)), at(30)).settle();
+
+            assertThat(stitch.timeline()).as("the identify on user-q, without the page view from before the erasure")
+                    .extracting(Emitted::messageId).containsExactly("i1");
+            assertThat(keysWithPrefix(stitch.store(Catalogue.ANONYMOUS_HISTORY_STORE), UserTimeKey.prefix("device-d")))
+                    .as("the erased history left the buffer").isZero();
+        }
+    }
+
     @Test
     void afterTheHistoryRetentionTheHistoryItselfIsGoneAndNothingIsStitched() {
         try (var stitch = new StitchDriver()) {
