@@ -1,0 +1,131 @@
+package dev.stitch.stream.app;
+
+import dev.stitch.embedded.EmbeddedKafkaBroker;
+import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.TimelineEvent;
+import dev.stitch.serde.AvroSerde;
+import dev.stitch.serde.InMemorySchemaRegistry;
+import dev.stitch.serde.RegistryHttpServer;
+import dev.stitch.serde.SchemaRegistry;
+import dev.stitch.stream.config.AppConfig;
+import dev.stitch.stream.launcher.Launcher;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * One real broker (the topics' default partitions) and registry for each test, in a directory of its
+ * own, for the tests that stop, kill and restart one application on the same state: its environment,
+ * its input, its timeline read back read_committed, and the launcher run in a separate JVM.
+ * Registered as a JUnit extension.
+ */
+final class SingleBroker implements BeforeEachCallback, AfterEachCallback {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    private Path dir;
+    private EmbeddedKafkaBroker broker;
+    private SchemaRegistry registry;
+    private RegistryHttpServer registryServer;
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("stitch-it");
+        broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
+        InMemorySchemaRegistry inMemory = new InMemorySchemaRegistry();
+        registry = inMemory;
+        registryServer = RegistryHttpServer.start(inMemory, "localhost", 0);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        registryServer.close();
+        broker.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    SchemaRegistry registry() {
+        return registry;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /**
+     * The application's environment against this broker: its own application id, a short reorder grace,
+     * frequent commits (so a stop lands with work in flight), and {@code more} on top.
+     */
+    Map<String, String> env(String applicationIdPrefix, Map<String, String> more) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "STITCH_API_PORT", "0",
+                "STITCH_API_TOKEN", "test-token",
+                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", registryServer.url(),
+                "STITCH_DATA_DIR", dir.resolve("app").toString(),
+                "STITCH_APPLICATION_ID", applicationIdPrefix + UUID.randomUUID(),
+                "STITCH_REORDER_GRACE", "300ms",
+                "STITCH_FLUSH_INTERVAL", "100ms",
+                "KAFKA_COMMIT_INTERVAL_MS", "50"));
+        env.putAll(more);
+        return Map.copyOf(env);
+    }
+
+    StitchApplication start(AppConfig config) {
+        return StitchApplication.start(config, registry, broker.bootstrapServers());
+    }
+
+    void createTopics(AppConfig config) {
+        var topics = config.settings().topics();
+        broker.createTopics(config.partitions(), topics.raw(), topics.timeline(), topics.anonymous(),
+                topics.identityChanges(), topics.deadLetters());
+    }
+
+    void produce(AppConfig config, List<SegmentEvent> events) {
+        TestClients.produce(broker.bootstrapServers(), registry, config.settings().topics().raw(), events);
+    }
+
+    void awaitTimelineRecords(AppConfig config, int count) {
+        TestClients.readUntil(broker.bootstrapServers(), config.settings().topics().timeline(), new StringDeserializer(),
+                timelineDeserializer(), read -> read.size() >= count, WAIT);
+    }
+
+    List<ConsumerRecord<String, TimelineEvent>> timeline(AppConfig config) {
+        return TestClients.readToEnd(broker.bootstrapServers(), config.settings().topics().timeline(), new StringDeserializer(),
+                timelineDeserializer());
+    }
+
+    Deserializer<TimelineEvent> timelineDeserializer() {
+        return new AvroSerde<>(TimelineEvent.class, registry).deserializer();
+    }
+
+    /** The launcher's stream command with {@code env} in a separate JVM, on the test's classpath, its output in a log file. */
+    Process startInAnotherProcess(Map<String, String> env) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Launcher.class.getName(), "stream")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed-process.log").toFile());
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+}
