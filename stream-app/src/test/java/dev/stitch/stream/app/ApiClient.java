@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The query API as the integration tests ask it: with the token, asking again while an instance cannot answer yet (503). */
 final class ApiClient {
 
@@ -33,6 +35,18 @@ final class ApiClient {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Asks until the answer has {@code status}, and asserts that it came within a minute. */
+    Answer awaitStatus(StitchApplication app, String path, int status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Answer answer = get(app, path);
+        while (answer.status() != status && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            answer = get(app, path);
+        }
+        assertThat(answer.status()).as(path + " answered " + answer.json()).isEqualTo(status);
+        return answer;
     }
 
     /** Asks until the profile counts {@code count} events: they are counted once they reach the user. */

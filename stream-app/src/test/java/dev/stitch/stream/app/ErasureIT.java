@@ -56,6 +56,7 @@ class ErasureIT {
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ApiClient api = new ApiClient(TOKEN);
 
     @Test
     void erasedThroughTheApiAndThroughTheWebhookAndGoneFromEveryCompactedTopic() throws Exception {
@@ -64,7 +65,7 @@ class ErasureIT {
                 postFlow(stack, person);
             }
             for (String person : List.of("ada", "bob", "cy")) {
-                awaitStatus(stack, "/v1/users/user-" + person + "/timeline", 200);
+                api.awaitStatus(stack.application(), "/v1/users/user-" + person + "/timeline", 200);
             }
             // user-eve's third id, shared-eve, moves to user-fay (a shared device); a fourth, kiosk-eve, is refused (the limit is 3).
             postFlow(stack, "eve");
@@ -85,12 +86,13 @@ class ErasureIT {
             assertThat(viaWebhook.statusCode()).as(viaWebhook.body()).isEqualTo(200);
 
             for (String person : List.of("ada", "bob", "eve")) {
-                awaitStatus(stack, "/v1/users/user-" + person + "/timeline", 404);
-                awaitStatus(stack, "/v1/users/user-" + person, 404);
-                awaitStatus(stack, "/v1/anonymous/pixel-" + person, 404);
-                awaitStatus(stack, "/v1/anonymous/app-" + person, 404);
+                api.awaitStatus(stack.application(), "/v1/users/user-" + person + "/timeline", 404);
+                api.awaitStatus(stack.application(), "/v1/users/user-" + person, 404);
+                api.awaitStatus(stack.application(), "/v1/anonymous/pixel-" + person, 404);
+                api.awaitStatus(stack.application(), "/v1/anonymous/app-" + person, 404);
             }
-            assertThat(status(stack, "/v1/users/user-cy/timeline")).as("the third person is untouched").isEqualTo(200);
+            assertThat(api.get(stack.application(), "/v1/users/user-cy/timeline").status()).as("the third person is untouched")
+                    .isEqualTo(200);
             awaitLinked(stack, "shared-eve", "user-fay");
 
             compactEagerly(stack.bootstrapServers());
@@ -118,15 +120,15 @@ class ErasureIT {
         AppConfig config = config();
         try (var stack = EmbeddedStack.start(config, BRIDGE)) {
             postFlow(stack, "dee");
-            awaitStatus(stack, "/v1/users/user-dee/timeline", 200);
+            api.awaitStatus(stack.application(), "/v1/users/user-dee/timeline", 200);
             HttpResponse<String> requested = send(stack.apiUrl() + "/v1/users/user-dee", "DELETE", null);
             assertThat(requested.statusCode()).isEqualTo(202);
         }
         try (var restarted = EmbeddedStack.start(config, BRIDGE)) {
-            awaitStatus(restarted, "/v1/users/user-dee/timeline", 404);
-            awaitStatus(restarted, "/v1/users/user-dee", 404);
-            awaitStatus(restarted, "/v1/anonymous/pixel-dee", 404);
-            awaitStatus(restarted, "/v1/anonymous/app-dee", 404);
+            api.awaitStatus(restarted.application(), "/v1/users/user-dee/timeline", 404);
+            api.awaitStatus(restarted.application(), "/v1/users/user-dee", 404);
+            api.awaitStatus(restarted.application(), "/v1/anonymous/pixel-dee", 404);
+            api.awaitStatus(restarted.application(), "/v1/anonymous/app-dee", 404);
         }
     }
 
@@ -239,19 +241,7 @@ class ErasureIT {
         return records;
     }
 
-    private void awaitStatus(EmbeddedStack stack, String path, int expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        int status = status(stack, path);
-        while (status != expected && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            status = status(stack, path);
-        }
-        assertThat(status).as(path).isEqualTo(expected);
-    }
 
-    private int status(EmbeddedStack stack, String path) throws Exception {
-        return send(stack.apiUrl() + path, "GET", null).statusCode();
-    }
 
     private HttpResponse<String> send(String url, String method, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))

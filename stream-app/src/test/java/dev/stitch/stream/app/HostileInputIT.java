@@ -60,6 +60,7 @@ class HostileInputIT {
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ApiClient api = new ApiClient(TOKEN);
 
     @Test
     void noClientStopsEmptiesOrCorruptsThePipeline() throws Exception {
@@ -86,7 +87,8 @@ class HostileInputIT {
             documentedFlowComesOutStitched(restarted, config, "after-restart");
             assertThat(restarted.application().state()).isEqualTo(KafkaStreams.State.RUNNING);
             assertFloodsAreBounded(restarted);
-            assertThat(status(restarted, "/v1/users/victim")).as("the erased user stays erased").isEqualTo(404);
+            assertThat(api.get(restarted.application(), "/v1/users/victim").status()).as("the erased user stays erased")
+                    .isEqualTo(404);
         }
     }
 
@@ -129,16 +131,17 @@ class HostileInputIT {
 
     private void sendDeletes(EmbeddedStack stack) throws Exception {
         assertStatus(post(stack, "/v1/identify", SERVER_KEY, "{\"userId\":\"victim\",\"traits\":{\"email\":\"victim@example.com\"}}"), 200, null);
-        awaitStatus(stack, "/v1/users/victim", 200);
+        api.awaitStatus(stack.application(), "/v1/users/victim", 200);
         String delete = "{\"type\":\"delete\",\"userId\":\"victim\"}";
         assertStatus(post(stack, "/v1/webhook", BROWSER_KEY, delete), 403, null);
         HttpResponse<String> unsigned = post(stack, "/v1/webhook", SERVER_KEY, delete);
         assertThat(unsigned.statusCode()).as(unsigned.body()).isBetween(401, 403);
         assertStatus(post(stack, "/v1/webhook", SERVER_KEY, "{\"type\":\"delete\",\"userId\":\"undefined\"}", true), 400, "userId");
-        assertThat(status(stack, "/v1/users/victim")).as("no unsigned request erased the victim").isEqualTo(200);
+        assertThat(api.get(stack.application(), "/v1/users/victim").status()).as("no unsigned request erased the victim")
+                .isEqualTo(200);
 
         assertStatus(post(stack, "/v1/webhook", SERVER_KEY, delete, true), 200, null);
-        awaitStatus(stack, "/v1/users/victim", 404);
+        api.awaitStatus(stack.application(), "/v1/users/victim", 404);
     }
 
     /** A signature must cover every element of a webhook array the bridge accepts. */
@@ -217,7 +220,7 @@ class HostileInputIT {
     private void aMergedNameAnswersForItsUserAsSoonAsItsEventsShow(EmbeddedStack stack) throws Exception {
         assertStatus(post(stack, "/v1/track", SERVER_KEY, "{\"userId\":\"old-name\",\"event\":\"Before\",\"messageId\":\"old-1\"}"),
                 200, null);
-        awaitStatus(stack, "/v1/users/old-name/timeline", 200);
+        api.awaitStatus(stack.application(), "/v1/users/old-name/timeline", 200);
         assertStatus(post(stack, "/v1/alias", SERVER_KEY, "{\"previousId\":\"old-name\",\"userId\":\"new-name\",\"messageId\":\"alias-1\"}"),
                 200, null);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -292,23 +295,11 @@ class HostileInputIT {
     }
 
     private JsonNode awaitJson(EmbeddedStack stack, String path) throws Exception {
-        awaitStatus(stack, path, 200);
+        api.awaitStatus(stack.application(), path, 200);
         return SegmentEventParser.JSON.readTree(get(stack, path).body());
     }
 
-    private void awaitStatus(EmbeddedStack stack, String path, int expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        int status = status(stack, path);
-        while (status != expected && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            status = status(stack, path);
-        }
-        assertThat(status).as(path).isEqualTo(expected);
-    }
 
-    private int status(EmbeddedStack stack, String path) throws Exception {
-        return get(stack, path).statusCode();
-    }
 
     private HttpResponse<String> get(EmbeddedStack stack, String path) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).header("Authorization", "Bearer " + TOKEN).GET());
