@@ -8,15 +8,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The event time, messageId and type of an event on its way to the timeline stage, carried as record
- * headers beside the encoded event: the reorder buffer sorts by them without decoding the event, and
- * the profile decodes only identify calls on their arrival.
+ * The event time and messageId of an event on its way to the timeline stage, carried as record headers
+ * beside the encoded event: the reorder buffer sorts by them without decoding the event again.
  */
 public final class OrderHeaders {
 
     static final String EVENT_TIME = "stitch.event-time";
     static final String MESSAGE_ID = "stitch.message-id";
-    static final String TYPE = "stitch.event-type";
 
     private OrderHeaders() {
     }
@@ -26,7 +24,6 @@ public final class OrderHeaders {
         Headers headers = new RecordHeaders();
         headers.add(EVENT_TIME, ByteBuffer.allocate(Long.BYTES).putLong(event.getTimestamp().toEpochMilli()).array());
         headers.add(MESSAGE_ID, event.getMessageId().getBytes(StandardCharsets.UTF_8));
-        headers.add(TYPE, event.getType().getBytes(StandardCharsets.UTF_8));
         return headers;
     }
 
@@ -44,12 +41,6 @@ public final class OrderHeaders {
 
     static String messageId(Headers headers) {
         return new String(required(headers, MESSAGE_ID), StandardCharsets.UTF_8);
-    }
-
-    /** Whether the event may be an identify call: it is one, or it travelled without its type (written before the type header). */
-    static boolean mayBeIdentify(Headers headers) {
-        var type = headers.lastHeader(TYPE);
-        return type == null || "identify".equals(new String(type.value(), StandardCharsets.UTF_8));
     }
 
     private static byte[] required(Headers headers, String name) {

@@ -92,7 +92,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
                     + "nor an event with its order headers (stitch.event-time, stitch.message-id)", null);
             return;
         }
-        if (decoded(record, eventDeserializer, settings.topics().timeline(), "a TimelineEvent") == null) {
+        TimelineEvent event = decoded(record, eventDeserializer, settings.topics().timeline(), "a TimelineEvent");
+        if (event == null) {
             return;
         }
         String mergedInto = mergedTimelines.get(userId);
@@ -105,27 +106,24 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
             metrics.suppressed();
             return;
         }
-        if (wasOnItsWayAtErasure(userId, record.value())) {
+        if (wasOnItsWayAtErasure(userId, event)) {
             return;
         }
         lastRecordWallClock = context.currentSystemTimeMs();
         long eventTime = OrderHeaders.eventTime(record.headers());
-        reached(userId, eventTime, record);
+        reached(userId, eventTime, event);
         buffer.add(userId, eventTime, OrderHeaders.messageId(record.headers()), record.value(), record.timestamp());
     }
 
     /**
      * An event reached the user: its profile and count take it in at once, before its timeline does,
      * so a query that sees the event on the timeline sees the profile that counts it, and one that sees
-     * the count sees the traits of what it counts. Only identify calls are decoded here.
+     * the count sees the traits of what it counts.
      */
-    private void reached(String userId, long eventTime, Record<String, byte[]> record) {
-        if (OrderHeaders.mayBeIdentify(record.headers())) {
-            TimelineEvent event = eventDeserializer.deserialize(settings.topics().timeline(), record.value());
-            int dropped = profiles.note(userId, event.getEvent());
-            if (dropped > 0) {
-                metrics.profileTraitsDropped(dropped);
-            }
+    private void reached(String userId, long eventTime, TimelineEvent event) {
+        int dropped = profiles.note(userId, event.getEvent());
+        if (dropped > 0) {
+            metrics.profileTraitsDropped(dropped);
         }
         sequencer.reached(userId, eventTime);
     }
@@ -168,9 +166,9 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
      * since, an event in flight, a merged name's moved timeline — goes with the erasure. The cut-off
      * is kept as long as such an event can exist, so a return looks the same after seconds or weeks.
      */
-    private boolean wasOnItsWayAtErasure(String userId, byte[] encodedEvent) {
+    private boolean wasOnItsWayAtErasure(String userId, TimelineEvent event) {
         Long erasedUpTo = erasures.erasedUpTo(userId);
-        return erasedUpTo != null && receivedAt(encodedEvent) <= erasedUpTo;
+        return erasedUpTo != null && event.getEvent().getReceivedAt().toEpochMilli() <= erasedUpTo;
     }
 
     /**
