@@ -56,18 +56,11 @@ public final class RestartMeasure {
                 System.exit(2);
             }
         }
-        Path workDir = Files.createTempDirectory("stitch-restart-");
-        int status = 0;
-        try {
-            new RestartMeasure().run(workDir, events);
-        } catch (Exception e) {
-            System.err.println("The measurement failed: " + e.getMessage());
-            e.printStackTrace();
-            status = 1;
-        } finally {
-            StitchBenchmark.deleteRecursively(workDir);
-        }
-        System.exit(status);
+        int eventCount = events;
+        ProgramRun.inWorkDir("stitch-restart-", "measurement", workDir -> {
+            new RestartMeasure().run(workDir, eventCount);
+            return true;
+        });
     }
 
     private void run(Path workDir, int events) throws Exception {

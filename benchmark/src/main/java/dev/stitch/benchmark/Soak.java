@@ -13,7 +13,6 @@ import dev.stitch.serde.InMemorySchemaRegistry;
 import dev.stitch.serde.RegistryHttpServer;
 import dev.stitch.stream.config.TopicNames;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,18 +66,7 @@ public final class Soak {
             System.exit(2);
             return;
         }
-        Path workDir = Files.createTempDirectory("stitch-soak-");
-        int status = 0;
-        try {
-            status = new Soak(options, workDir).run() ? 0 : 1;
-        } catch (Exception e) {
-            System.err.println("The soak failed: " + e.getMessage());
-            e.printStackTrace();
-            status = 1;
-        } finally {
-            StitchBenchmark.deleteRecursively(workDir);
-        }
-        System.exit(status);
+        ProgramRun.inWorkDir("stitch-soak-", "soak", workDir -> new Soak(options, workDir).run());
     }
 
     /** @return whether nothing was lost, duplicated or out of sequence */

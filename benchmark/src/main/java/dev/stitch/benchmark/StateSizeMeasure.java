@@ -18,7 +18,6 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,19 +83,10 @@ public final class StateSizeMeasure {
             System.exit(2);
             return;
         }
-        Path workDir = Files.createTempDirectory("stitch-state-size-");
-        int status = 0;
-        try {
+        ProgramRun.inWorkDir("stitch-state-size-", "measurement", workDir -> {
             new StateSizeMeasure(options, workDir).run();
-        } catch (Exception e) {
-            System.err.println("The measurement failed: " + e.getMessage());
-            e.printStackTrace();
-            status = 1;
-        } finally {
-            StitchBenchmark.deleteRecursively(workDir);
-        }
-        // Kafka's and RocksDB's leftover threads must not keep the JVM alive once the figures are out.
-        System.exit(status);
+            return true;
+        });
     }
 
     private void run() throws Exception {

@@ -63,19 +63,10 @@ public final class StitchBenchmark {
             System.exit(2);
             return;
         }
-        Path workDir = Files.createTempDirectory("stitch-benchmark-");
-        int status = 0;
-        try {
+        ProgramRun.inWorkDir("stitch-benchmark-", "benchmark", workDir -> {
             new StitchBenchmark(options, workDir).run();
-        } catch (Exception e) {
-            System.err.println("The benchmark failed: " + e.getMessage());
-            e.printStackTrace();
-            status = 1;
-        } finally {
-            deleteRecursively(workDir);
-        }
-        // Kafka's and RocksDB's leftover threads must not keep the JVM alive once the figures are out.
-        System.exit(status);
+            return true;
+        });
     }
 
     private void run() throws Exception {
