@@ -48,7 +48,7 @@ final class EmbeddedCredentials {
             }
             String value = kept.getProperty(name);
             if (value == null) {
-                value = variable.getValue() + randomToken();
+                value = madeUp(variable.getValue());
                 kept.setProperty(name, value);
                 changed = true;
             }
@@ -98,6 +98,11 @@ final class EmbeddedCredentials {
         } catch (UnsupportedOperationException e) {
             // Not a POSIX file system: the directory's own permissions protect it.
         }
+    }
+
+    /** A new secret: {@code prefix} and 18 random bytes, URL-safe. */
+    static String madeUp(String prefix) {
+        return prefix + randomToken();
     }
 
     private static String randomToken() {

@@ -9,8 +9,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,7 +64,7 @@ public final class Launcher implements Callable<Integer> {
     AppConfig configuration() {
         Map<String, String> env = new HashMap<>(environment);
         if (env.get("KAFKA_BOOTSTRAP_SERVERS") == null) {
-            env.putIfAbsent("STITCH_API_TOKEN", "tok_" + randomToken());
+            env.putIfAbsent("STITCH_API_TOKEN", EmbeddedCredentials.madeUp("tok_"));
             env.putIfAbsent("STITCH_API_HOST", "localhost");
         }
         try {
@@ -128,11 +126,5 @@ public final class Launcher implements Callable<Integer> {
 
     Map<String, String> environment() {
         return environment;
-    }
-
-    private static String randomToken() {
-        byte[] bytes = new byte[18];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }
