@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
  *   <li>on the pixel's paths, the pixel's event mapped onto a Segment event ({@link PixelEventMapper}), itself within
  *       the event size limit; every refusal after this step names the pixel's field ({@code user.id}, not {@code userId});</li>
  *   <li>on a single-event path, the path's type when the event names none (a different one is refused);</li>
- *   <li>{@code messageId}, when sent, within its length limit;</li>
+ *   <li>{@code messageId}, when sent, within its length limit; a blank one is replaced as a missing one is;</li>
  *   <li>the {@code writeKey} removed, so the secret never reaches Kafka;</li>
  *   <li>batch-level {@code context}, {@code integrations} and {@code sentAt} merged in;</li>
  *   <li>on the tracking API, {@code receivedAt} is the bridge's (one instant per request), whatever the
@@ -102,9 +102,11 @@ final class EventNormaliser {
                     + "on /v1/webhook only, where Segment's destinations send it");
         }
         event.remove("writeKey");
-        if (event.path("messageId").isMissingNode() || event.path("messageId").isNull()) {
+        JsonNode sentId = event.path("messageId");
+        if (sentId.isMissingNode() || sentId.isNull() || sentId.isTextual() && sentId.textValue().isBlank()) {
             // As Segment's API does: an event sent without an id is a new event, even when its content
-            // repeats one sent before (two identical page views are two page views).
+            // repeats one sent before (two identical page views are two page views). A blank id is none:
+            // the stream could not deduplicate by it.
             event.put("messageId", UUID.randomUUID().toString());
         }
         document.defaults().applyTo(event);

@@ -103,6 +103,16 @@ class PixelEndpointsTest {
     }
 
     @Test
+    void assignsAMessageIdToAnEventWithoutAnEventId() {
+        ObjectNode event = PixelFixtures.event("browser-track.json").put("utc_time", Instant.now().toString());
+        event.remove("event_id");
+
+        assertThat(fromPage(event.toString()).status()).isEqualTo(200);
+
+        assertThat(published().getMessageId().toString()).isNotBlank();
+    }
+
+    @Test
     void takesTheKeyFromTheEventsApiKeyWhenTheQueryHasNone() {
         assertThat(fromPage("", now("browser-track.json"), "application/json").status()).isEqualTo(200);
     }
