@@ -7,11 +7,11 @@ const tag = process.argv.includes('tag');
   const browser = await puppeteer.launch({executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox']});
   const page = await browser.newPage();
   page.on('console', m => console.log('console:', m.text()));
-  await page.goto('http://localhost:9301/landing?t=' + transport + (autocapture ? '&ac' : '') + (tag ? '&tag' : ''));
+  await page.goto('http://localhost:9301/landing?t=' + transport + (autocapture ? '&ac' : '') + (tag ? '&tag' : '') + (process.argv.includes('randomize') ? '&rnd' : ''));
   await page.evaluate(() => {
     const a = document.getElementById('go');
     a.href = 'http://localhost:9301/shop/pricing?plan=pro&utm_source=newsletter&utm_medium=email&utm_campaign=spring_sale&utm_term=running+shoes&utm_content=hero%20banner&transport='
-      + new URLSearchParams(location.search).get('t') + (new URLSearchParams(location.search).has('ac') ? '&autocapture=true' : '') + (new URLSearchParams(location.search).has('tag') ? '&tag=1' : '');
+      + new URLSearchParams(location.search).get('t') + (new URLSearchParams(location.search).has('ac') ? '&autocapture=true' : '') + (new URLSearchParams(location.search).has('tag') ? '&tag=1' : '') + (new URLSearchParams(location.search).has('rnd') ? '&randomize=true' : '');
   });
   await Promise.all([page.waitForNavigation(), page.click('#go')]);
   await new Promise(r => setTimeout(r, 1500));

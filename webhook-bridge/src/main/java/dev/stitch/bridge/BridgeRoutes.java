@@ -63,12 +63,18 @@ final class BridgeRoutes {
         // sendBeacon. The answers themselves carry CORS only for browser keys.
         router.route("/v1/*").handler(ctx -> preflight(ctx, cors, false));
         router.route(Endpoint.PIXEL.paths().get(0)).handler(ctx -> preflight(ctx, cors, true));
+        router.routeWithRegex(Endpoint.PIXEL_RANDOMIZED_PATH).handler(ctx -> preflight(ctx, cors, true));
 
         for (Endpoint endpoint : Endpoint.values()) {
             for (String path : endpoint.paths()) {
                 route(router, HttpMethod.POST, path, ctx -> ingestion.handle(ctx, endpoint));
             }
         }
+
+        router.routeWithRegex(HttpMethod.POST, Endpoint.PIXEL_RANDOMIZED_PATH).handler(ctx -> {
+            ctx.put(PATH_LABEL, "/api.*");
+            ingestion.handle(ctx, Endpoint.PIXEL);
+        });
 
         route(router, HttpMethod.GET, "/health/live", ctx -> Answers.send(ctx, 200, status("UP")));
         route(router, HttpMethod.GET, "/health/ready", ctx -> ready(ctx, publisher, config));
@@ -79,7 +85,7 @@ final class BridgeRoutes {
         router.errorHandler(404, ctx -> Answers.error(ctx, 404, "not_found", "there is nothing at " + ctx.request().method()
                 + " " + ctx.request().path() + "; events go to POST " + String.join(", ", eventPaths()), null));
         router.errorHandler(405, ctx -> {
-            boolean eventPath = ctx.request().path().startsWith("/v1/") || ctx.request().path().startsWith("/api/v1/");
+            boolean eventPath = ctx.request().path().startsWith("/v1/") || ctx.request().path().startsWith("/api");
             ctx.response().putHeader(HttpHeaders.ALLOW, eventPath ? "POST" : "GET");
             Answers.error(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path()
                     + "; use " + (eventPath ? "POST" : "GET"), null);

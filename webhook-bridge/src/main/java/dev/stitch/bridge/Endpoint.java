@@ -22,10 +22,18 @@ enum Endpoint {
     IMPORT(null, Body.BATCH, "/v1/import"),
     /** Segment's webhook destination: one event, or a JSON array of events (an Actions batch). */
     WEBHOOK(null, Body.EVENT_OR_ARRAY, "/v1/webhook"),
-    /** The pixel in a browser: a JSON array of pixel events, or one (its direct sends), the key as {@code ?token=}. */
+    /**
+     * The pixel in a browser: a JSON array of pixel events, or one (its direct sends), the key as {@code ?token=};
+     * with its {@code randomizeUrl} setting, to a path such as {@code /api.6s0g4?p_0g3e1=KEY} ({@link #PIXEL_RANDOMIZED_PATH}).
+     */
     PIXEL(null, Body.PIXEL, "/api/v1/event"),
     /** The pixel's server-side path: the same body, from a server, with a server key. */
     PIXEL_SERVER(null, Body.PIXEL, "/api/v1/s2s/event");
+
+    /** The pixel's browser path when it hides it from blockers: {@code /api.} and a few random letters and digits. */
+    static final String PIXEL_RANDOMIZED_PATH = "/api\\.[0-9a-z]{1,32}";
+    /** The query parameter the key is in on that path: {@code p_} and random letters and digits. */
+    static final String PIXEL_RANDOMIZED_TOKEN_PREFIX = "p_";
 
     /** What a request body holds. */
     enum Body {

@@ -113,12 +113,17 @@ final class EventIngestion {
 
     /**
      * The kind of the {@code Authorization} header's key, else on the pixel's paths of the {@code token} query
-     * parameter's; null when the request has neither.
+     * parameter's (or, on its randomized path, the {@code p_...} one's); null when the request has none.
      */
     private KeyKind authenticateBeforeBody(HttpServerRequest request, Endpoint endpoint) {
         String key = WriteKeys.fromHeader(request.getHeader(HttpHeaders.AUTHORIZATION));
         if (key == null && endpoint.tokenInQuery()) {
             key = request.getParam("token");
+            for (var parameter : request.params()) {
+                if (key == null && parameter.getKey().startsWith(Endpoint.PIXEL_RANDOMIZED_TOKEN_PREFIX)) {
+                    key = parameter.getValue();
+                }
+            }
         }
         return key == null ? null : requireKnown(key);
     }

@@ -113,6 +113,33 @@ class PixelEndpointsTest {
     }
 
     @Test
+    void acceptsTheRandomizedPathThePixelPostsToWithItsRandomizeUrlSetting() {
+        Answer answer = running.http.send(running.http.request("/api.6s0g4?p_0g3e1=" + BROWSER_TOKEN).header("Content-Type", "application/json")
+                .header("Origin", SHOP_ORIGIN).POST(HttpRequest.BodyPublishers.ofString(now("browser-randomized-track.json"))));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.header("Access-Control-Allow-Credentials")).isEqualTo("true");
+        assertThat(published().getEvent()).hasToString("signup_clicked");
+    }
+
+    @Test
+    void refusesAWrongKeyOnTheRandomizedPathWith401() {
+        Answer answer = running.http.send(running.http.request("/api.6s0g4?p_0g3e1=pk_wrong").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(now("browser-randomized-track.json"))));
+
+        assertThat(answer.status()).isEqualTo(401);
+    }
+
+    @Test
+    void answersThePreflightOfTheRandomizedPath() {
+        Answer answer = running.http.send(running.http.request("/api.1q4b0?p_371v2=" + BROWSER_TOKEN).header("Origin", SHOP_ORIGIN)
+                .header("Access-Control-Request-Method", "POST").method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(answer.status()).isEqualTo(204);
+        assertThat(answer.header("Access-Control-Allow-Credentials")).isEqualTo("true");
+    }
+
+    @Test
     void takesTheKeyFromTheEventsApiKeyWhenTheQueryHasNone() {
         assertThat(fromPage("", now("browser-track.json"), "application/json").status()).isEqualTo(200);
     }

@@ -24,7 +24,7 @@ final class PixelFixtures {
 
     static final List<String> BROWSER = List.of("browser-pageview-initial.json", "browser-track.json", "browser-identify.json",
             "browser-pageview-direct.json", "browser-group.json", "browser-autocapture.json", "browser-pageleave.json",
-            "browser-beacon-track.json");
+            "browser-beacon-track.json", "browser-randomized-track.json");
     static final List<String> SERVER = List.of("server-identify.json", "server-track.json");
 
     private PixelFixtures() {
