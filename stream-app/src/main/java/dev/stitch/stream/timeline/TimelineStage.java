@@ -65,7 +65,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         buffer = new ReorderBuffer(context.getStateStore(Catalogue.REORDER_BUFFER_STORE), context.getStateStore(Catalogue.TIMELINE_STORE),
                 settings.reorderGrace().toMillis());
         sequencer = new TimelineSequencer(context.getStateStore(Catalogue.USER_STATE_STORE));
-        profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE), settings.profileBounds());
+        profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE), context.getStateStore(Catalogue.USERS_BY_TRAIT_STORE),
+                settings.profileBounds(), settings.limits().ids());
         erasures = new ErasureMemory(context.getStateStore(Catalogue.RECENT_ERASURES_STORE));
         mergedTimelines = new CachedStore<>(context.getStateStore(Catalogue.MERGED_TIMELINES_STORE));
         if (!settings.suppressErasedUsers()) {
