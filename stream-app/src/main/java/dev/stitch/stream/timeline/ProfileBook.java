@@ -148,13 +148,13 @@ public final class ProfileBook {
     private UserProfile profileOf(String userId) {
         UserProfile profile = profiles.get(userId);
         if (profile == null) {
-            return UserProfile.newBuilder().setTraits(new HashMap<>()).setAnonymousIds(new ArrayList<>()).setMergedIds(new ArrayList<>())
-                    .build();
+            return new UserProfile(new HashMap<>(), new ArrayList<>(), new ArrayList<>(), 0L, 0L, null, null);
         }
-        // Plain, growable collections instead of the ones Avro read back.
-        return UserProfile.newBuilder(profile).setTraits(new HashMap<>(profile.getTraits()))
-                .setAnonymousIds(new ArrayList<>(profile.getAnonymousIds())).setMergedIds(new ArrayList<>(profile.getMergedIds()))
-                .build();
+        // Plain, growable collections instead of the ones Avro read back (a builder's deep copy would
+        // go through Avro's class checks, which only the serde is set up for).
+        return new UserProfile(new HashMap<>(profile.getTraits()), new ArrayList<>(profile.getAnonymousIds()),
+                new ArrayList<>(profile.getMergedIds()), profile.getUnlistedAnonymousIds(), profile.getUnlistedMergedIds(),
+                profile.getFirstTouch(), profile.getLatestTouch());
     }
 
     private static boolean isEmpty(UserProfile profile) {
