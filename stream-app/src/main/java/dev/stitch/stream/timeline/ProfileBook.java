@@ -36,6 +36,8 @@ public final class ProfileBook {
     private final BoundedTraits traits;
     private final TraitIndex index;
     private final ProfileBounds bounds;
+    /** Whether the profiles stored before the users-by-trait store existed are known to be indexed. */
+    private boolean existingIndexed;
 
     ProfileBook(KeyValueStore<String, UserProfile> profiles, KeyValueStore<Bytes, byte[]> usersByTrait, ProfileBounds bounds,
                 IdLimits ids) {
@@ -73,6 +75,7 @@ public final class ProfileBook {
      * merge, of user ids merged into it.
      */
     void apply(String userId, IdentityChange change) {
+        indexExisting();
         UserProfile profile = profileOf(userId);
         boolean merge = change.getKind() == ChangeKind.MERGED;
         ListedIds ids = merge
@@ -101,6 +104,7 @@ public final class ProfileBook {
      * @return how many traits the profile's bounds dropped
      */
     int note(String userId, SegmentEvent event) {
+        indexExisting();
         boolean identify = "identify".equals(event.getType());
         boolean mayTouch = Touches.mayBeTouch(event.getJson());
         if (!identify && !mayTouch) {
@@ -138,10 +142,22 @@ public final class ProfileBook {
 
     /** The user's profile goes (merged into another user, erased), and with it its entries in the users-by-trait store. */
     void forget(String userId) {
+        indexExisting();
         UserProfile profile = profiles.get(userId);
         if (profile != null) {
             index.removeAll(userId, profile.getTraits());
             profiles.delete(userId);
+        }
+    }
+
+    /**
+     * On the first record after a start, not in the processor's init: a store written outside a
+     * record's processing has no record to attribute its changelog writes to.
+     */
+    private void indexExisting() {
+        if (!existingIndexed) {
+            index.coverExisting(profiles);
+            existingIndexed = true;
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.stitch.stream.timeline;
 
 import dev.stitch.schema.internal.TraitValue;
+import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.stream.topology.IndexedTraits;
 import dev.stitch.stream.topology.UsersByTraitKey;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.Map;
@@ -17,6 +19,11 @@ import java.util.Objects;
 final class TraitIndex {
 
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * Says that the profiles stored before the store existed (an upgrade) were indexed: no trait has an
+     * empty indexed value, so this key is no entry's.
+     */
+    static final Bytes EXISTING_PROFILES_INDEXED = UsersByTraitKey.of("", "", "");
 
     private final KeyValueStore<Bytes, byte[]> usersByTrait;
     private final IndexedTraits indexed;
@@ -43,6 +50,20 @@ final class TraitIndex {
                 add(userId, trait, now.getJson());
             }
         });
+    }
+
+    /**
+     * Indexes the profiles stored before this store existed, once: after an upgrade, their traits are
+     * found before their next identify call. Afterwards, one read says it was done.
+     */
+    void coverExisting(KeyValueStore<String, UserProfile> profiles) {
+        if (usersByTrait.get(EXISTING_PROFILES_INDEXED) != null) {
+            return;
+        }
+        try (KeyValueIterator<String, UserProfile> all = profiles.all()) {
+            all.forEachRemaining(profile -> changed(profile.key, Map.of(), profile.value.getTraits()));
+        }
+        usersByTrait.put(EXISTING_PROFILES_INDEXED, EMPTY);
     }
 
     /** The user's profile is gone (merged into another user, or erased): so are its entries. */

@@ -60,6 +60,7 @@ public final class Catalogue {
     /**
      * Key: {@link UsersByTraitKey}(indexed trait value, trait name, userId); value: empty. Beside each
      * profile, on its partition: every user with a trait value, found by a prefix scan ({@link IndexedTraits}).
+     * One more key, of an empty value, name and userId, says the profiles stored before the store existed were indexed.
      */
     public static final String USERS_BY_TRAIT_STORE = "users-by-trait";
 

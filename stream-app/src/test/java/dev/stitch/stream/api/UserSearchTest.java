@@ -2,6 +2,8 @@ package dev.stitch.stream.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.internal.TraitValue;
+import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.stream.topology.Catalogue;
 import dev.stitch.stream.topology.StitchDriver;
 import dev.stitch.stream.topology.UsersByTraitKey;
@@ -13,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static dev.stitch.stream.topology.SegmentEvents.alias;
 import static dev.stitch.stream.topology.SegmentEvents.at;
@@ -168,6 +172,21 @@ class UserSearchTest {
         assertThat(search.usersWith("tier", "pro", 2).toString()).isEqualTo("{\"users\":[\"user-1\",\"user-2\"]}");
     }
 
+    @Test
+    void profilesStoredBeforeTheStoreExistedAreIndexedOnceAtTheFirstRecord() {
+        // A profile as an earlier version left it, with no users-by-trait entries.
+        stitch.<String, UserProfile>store(Catalogue.PROFILE_STORE).put("user-old", new UserProfile(
+                new HashMap<>(Map.of("email", new TraitValue("\"Old@Example.com\"", 1L))), new ArrayList<>(), new ArrayList<>(), 0L, 0L,
+                null, null));
+        assertThat(matches("old@example.com")).isEmpty();
+
+        stitch.send(track("t1", "user-new", null, "Opened", at(1))).settle();
+
+        assertThat(matches("old@example.com")).containsExactly("user-old email email old@example.com");
+        KeyValueStore<Bytes, byte[]> store = stitch.store(Catalogue.USERS_BY_TRAIT_STORE);
+        assertThat(store.get(UsersByTraitKey.of("", "", ""))).as("done once: the next start only reads this").isNotNull();
+    }
+
     private static SegmentEvent delete(String messageId, String userId, Instant time) {
         return event(messageId, "delete", userId, null, null, time).build();
     }
@@ -185,14 +204,19 @@ class UserSearchTest {
         return matches;
     }
 
-    /** Every entry of the users-by-trait store as "value trait userId", in key order. */
+    /**
+     * Every entry of the users-by-trait store as "value trait userId", in key order; without the one
+     * that says the profiles stored before the store existed were indexed.
+     */
     private List<String> entries() {
         KeyValueStore<Bytes, byte[]> store = stitch.store(Catalogue.USERS_BY_TRAIT_STORE);
         List<String> entries = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             all.forEachRemaining(entry -> {
                 UsersByTraitKey.Entry read = UsersByTraitKey.read(entry.key);
-                entries.add(read.value() + " " + read.trait() + " " + read.userId());
+                if (!read.userId().isEmpty()) {
+                    entries.add(read.value() + " " + read.trait() + " " + read.userId());
+                }
             });
         }
         return entries;
