@@ -398,7 +398,8 @@ final class QueryRoutes {
             return;
         }
         List<Future<JsonNode>> answers = new ArrayList<>();
-        answers.add(vertx.executeBlocking(() -> local.apply(app.search()), false));
+        Future<JsonNode> own = vertx.executeBlocking(() -> local.apply(app.search()), false);
+        answers.add(own);
         List<String> servedBy = new ArrayList<>(List.of(app.self()));
         for (Location.Remote other : others.get()) {
             servedBy.add(other.host() + ":" + other.port());
@@ -410,14 +411,11 @@ final class QueryRoutes {
                     ApiAnswers.json(ctx, 200, merge.apply(all.list()).toString());
                 })
                 .onFailure(error -> {
-                    if (error instanceof InstanceRefused refused) {
-                        copyHeader(ctx, HttpHeaders.RETRY_AFTER.toString(), refused.answer.retryAfter());
+                    if (error == own.cause()) {
+                        failed(ctx, error);
+                    } else if (error instanceof InstanceRefused refused) {
                         ApiAnswers.unavailable(ctx, "The instance " + refused.instance.host() + ":" + refused.instance.port()
                                 + " could not answer for its part (" + refused.answer.status() + "): " + refused.answer.body());
-                    } else if (error instanceof InvalidStateStoreException) {
-                        failed(ctx, error);
-                    } else if (answers.get(0).failed()) {
-                        failed(ctx, error);
                     } else {
                         ApiAnswers.unavailable(ctx, "An instance did not answer for its part: " + error.getMessage());
                     }

@@ -5,6 +5,7 @@ import dev.stitch.events.SegmentEventParser;
 import dev.stitch.stream.config.ApiConfig;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.topology.StitchDriver;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +132,17 @@ class SearchRoutesTest {
         assertThat(answer.retryAfter).isEqualTo("1");
     }
 
+    @Test
+    void storesBeingMovedMakeTheSearchUnavailable() throws Exception {
+        QueryApi api = api(driver(), List.of());
+        api.serve(new PeeredStateAccess(new DriverStateAccess(driver()), List.of(), true));
+
+        Answer answer = get(api, "/v1/search?q=blue");
+
+        assertThat(answer.status).isEqualTo(503);
+        assertThat(answer.json().get("message").asText()).contains("being moved or restored");
+    }
+
     private StitchDriver driver() {
         StitchDriver driver = new StitchDriver();
         running.add(driver);
@@ -143,12 +155,15 @@ class SearchRoutesTest {
                 stitch.serdes().timelineEvent().deserializer(), StitchSettings.defaults().topics().timeline(),
                 userId -> CompletableFuture.completedFuture("unused"));
         running.add(api);
-        api.serve(new PeeredStateAccess(new DriverStateAccess(stitch), peers));
+        api.serve(new PeeredStateAccess(new DriverStateAccess(stitch), peers, false));
         return api;
     }
 
-    /** A driver's stores as one instance of several: its peers are the other instances. */
-    private record PeeredStateAccess(DriverStateAccess own, List<Location.Remote> peers) implements StateAccess {
+    /**
+     * A driver's stores as one instance of several: its peers are the other instances; while
+     * {@code moving}, its stores cannot be read, as during a rebalance.
+     */
+    private record PeeredStateAccess(DriverStateAccess own, List<Location.Remote> peers, boolean moving) implements StateAccess {
         @Override
         public Location locate(String storeName, String key) {
             return own.locate(storeName, key);
@@ -161,6 +176,9 @@ class SearchRoutesTest {
 
         @Override
         public <K, V> ReadOnlyKeyValueStore<K, V> localStore(String storeName) {
+            if (moving) {
+                throw new InvalidStateStoreException("the store " + storeName + " is migrating");
+            }
             return own.localStore(storeName);
         }
 
