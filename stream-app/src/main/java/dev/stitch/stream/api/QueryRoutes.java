@@ -383,7 +383,7 @@ final class QueryRoutes {
     /**
      * Answers from this instance's partitions and, unless another instance asked, from every other
      * instance's (the same request, forwarded as key look-ups are), merged. An instance that cannot
-     * answer makes the whole answer a 503: a search never leaves out people silently.
+     * answer makes the whole answer a 503 rather than one without that instance's part.
      */
     private void answerFromEveryInstance(RoutingContext ctx, LocalSearch local, Merge merge) {
         Serving app = serving.get();
