@@ -66,7 +66,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         users = context.getStateStore(Catalogue.USER_STATE_STORE);
         buffer = new ReorderBuffer(users, context.getStateStore(Catalogue.TIMELINE_STORE), settings.reorderGrace().toMillis(),
                 ReorderBuffer.maxWaitingWithin(settings.limits()));
-        profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE), settings.profileBounds());
+        profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE), context.getStateStore(Catalogue.USERS_BY_TRAIT_STORE),
+                settings.profileBounds(), settings.limits().ids());
         erasures = new ErasureMemory(context.getStateStore(Catalogue.RECENT_ERASURES_STORE));
         mergedTimelines = new CachedStore<>(context.getStateStore(Catalogue.MERGED_TIMELINES_STORE));
         if (!settings.suppressErasedUsers()) {

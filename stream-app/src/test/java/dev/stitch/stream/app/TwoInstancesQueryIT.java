@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The whole product end to end with two instances of the stitching application sharing the
  * partitions: the documented flow of several people posted to the bridge over HTTP, then each
  * person's timeline, profile and pixel id asked of each instance. Either instance answers for every
- * person, from its own stores or by forwarding to the instance that owns the person.
+ * person, from its own stores or by forwarding to the instance that owns the person; a search, which
+ * has no owner, is answered by both instances together.
  */
 class TwoInstancesQueryIT {
 
@@ -79,6 +80,18 @@ class TwoInstancesQueryIT {
                 assertThat(pixel.json().get("userId").asText()).isEqualTo(userId);
 
                 assertThat(api.get(asked, "/v1/users/nobody-" + person).status()).isEqualTo(404);
+
+                // A search has no key: every instance answers for its own partitions, merged by the one asked.
+                Answer search = api.get(asked, "/v1/search?q=" + userId.toUpperCase(java.util.Locale.ROOT) + "%40EXAMPLE.COM");
+                assertThat(search.json().toString()).isEqualTo("{\"query\":\"" + userId.toUpperCase(java.util.Locale.ROOT)
+                        + "@EXAMPLE.COM\",\"matches\":[{\"userId\":\"" + userId + "\",\"matchedBy\":\"email\",\"trait\":\"email\","
+                        + "\"value\":\"" + userId + "@example.com\"}]}");
+                assertThat(search.servedBy()).isEqualTo("localhost:" + asked.apiPort() + ",localhost:"
+                        + (asked == first ? second : first).apiPort());
+                assertThat(api.get(asked, "/v1/search?q=pixel-" + person).json().path("matches").path(0).path("userId").asText())
+                        .isEqualTo(userId);
+                assertThat(api.get(asked, "/v1/users?email=" + userId + "%40example.com").json().toString())
+                        .isEqualTo("{\"users\":[\"" + userId + "\"]}");
             }
         }
         assertThat(servedBy).as("both instances own some of the people").containsExactlyInAnyOrder(
