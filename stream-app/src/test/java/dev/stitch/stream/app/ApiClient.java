@@ -12,19 +12,19 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The query API as the integration tests ask it: with the token, asking again while an instance cannot answer yet (503). */
-final class ApiClient {
+public final class ApiClient {
 
-    record Answer(int status, JsonNode json, String servedBy) {
+    public record Answer(int status, JsonNode json, String servedBy) {
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String token;
 
-    ApiClient(String token) {
+    public ApiClient(String token) {
         this.token = token;
     }
 
-    Answer get(StitchApplication app, String path) throws Exception {
+    public Answer get(StitchApplication app, String path) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + app.apiPort() + path))
@@ -38,7 +38,7 @@ final class ApiClient {
     }
 
     /** Asks until the answer has {@code status}, and asserts that it came within a minute. */
-    Answer awaitStatus(StitchApplication app, String path, int status) throws Exception {
+    public Answer awaitStatus(StitchApplication app, String path, int status) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Answer answer = get(app, path);
         while (answer.status() != status && System.nanoTime() < deadline) {
@@ -50,7 +50,7 @@ final class ApiClient {
     }
 
     /** Asks until the profile counts {@code count} events: they are counted once they reach the user. */
-    Answer awaitProfileCount(StitchApplication app, String userId, long count) throws Exception {
+    public Answer awaitProfileCount(StitchApplication app, String userId, long count) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Answer answer = get(app, "/v1/users/" + userId);
         while ((answer.status() != 200 || answer.json().get("eventCount").asLong() < count) && System.nanoTime() < deadline) {

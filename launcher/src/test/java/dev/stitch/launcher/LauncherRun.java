@@ -1,4 +1,4 @@
-package dev.stitch.stream.launcher;
+package dev.stitch.launcher;
 
 import picocli.CommandLine;
 

@@ -1,11 +1,14 @@
-package dev.stitch.stream.app;
+package dev.stitch.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.bridge.BridgeConfig;
-import dev.stitch.bridge.TimestampWindow;
 import dev.stitch.bridge.KafkaEventPublisher;
+import dev.stitch.bridge.TimestampWindow;
 import dev.stitch.bridge.WebhookBridge;
 import dev.stitch.stream.app.ApiClient.Answer;
+import dev.stitch.stream.app.ApiClient;
+import dev.stitch.stream.app.LocalCluster;
+import dev.stitch.stream.app.StitchApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

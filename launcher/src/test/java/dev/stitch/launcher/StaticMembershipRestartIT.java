@@ -1,6 +1,8 @@
-package dev.stitch.stream.app;
+package dev.stitch.launcher;
 
 import dev.stitch.schema.SegmentEvent;
+import dev.stitch.stream.app.SingleBroker;
+import dev.stitch.stream.app.Visitors;
 import dev.stitch.stream.config.AppConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -60,7 +62,7 @@ class StaticMembershipRestartIT {
         kafka.createTopics(config);
         List<SegmentEvent> events = Visitors.events(USERS);
         kafka.produce(config, events.subList(0, events.size() / 2));
-        Process process = kafka.startInAnotherProcess(env);
+        Process process = StreamProcess.start(env, kafka.dir().resolve("killed-process.log"));
         MemberDescription killed;
         try {
             kafka.produce(config, events.subList(events.size() / 2, events.size()));

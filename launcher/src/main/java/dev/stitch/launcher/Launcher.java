@@ -1,4 +1,4 @@
-package dev.stitch.stream.launcher;
+package dev.stitch.launcher;
 
 import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.stream.config.AppConfig;

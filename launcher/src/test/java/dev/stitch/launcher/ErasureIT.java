@@ -1,6 +1,7 @@
-package dev.stitch.stream.app;
+package dev.stitch.launcher;
 
 import dev.stitch.bridge.BridgeConfig;
+import dev.stitch.stream.app.ApiClient;
 import dev.stitch.stream.config.AppConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

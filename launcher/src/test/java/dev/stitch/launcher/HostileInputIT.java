@@ -1,4 +1,4 @@
-package dev.stitch.stream.app;
+package dev.stitch.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.bridge.BridgeConfig;
@@ -7,6 +7,8 @@ import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.serde.AvroSerde;
 import dev.stitch.serde.SchemaRegistries;
+import dev.stitch.stream.app.ApiClient;
+import dev.stitch.stream.app.TestClients;
 import dev.stitch.stream.config.AppConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;

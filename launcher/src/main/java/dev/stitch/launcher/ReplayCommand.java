@@ -1,4 +1,4 @@
-package dev.stitch.stream.launcher;
+package dev.stitch.launcher;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

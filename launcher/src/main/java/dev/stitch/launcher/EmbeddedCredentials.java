@@ -1,4 +1,4 @@
-package dev.stitch.stream.launcher;
+package dev.stitch.launcher;
 
 import java.io.IOException;
 import java.io.Reader;

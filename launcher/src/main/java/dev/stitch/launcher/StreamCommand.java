@@ -1,9 +1,8 @@
-package dev.stitch.stream.launcher;
+package dev.stitch.launcher;
 
 import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.bridge.KeyKind;
 import dev.stitch.serde.SchemaRegistries;
-import dev.stitch.stream.app.EmbeddedStack;
 import dev.stitch.stream.app.StitchApplication;
 import dev.stitch.stream.config.AppConfig;
 import picocli.CommandLine.Command;

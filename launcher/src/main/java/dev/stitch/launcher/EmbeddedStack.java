@@ -1,12 +1,13 @@
-package dev.stitch.stream.app;
+package dev.stitch.launcher;
 
 import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.bridge.KafkaEventPublisher;
 import dev.stitch.bridge.WebhookBridge;
+import dev.stitch.embedded.EmbeddedKafkaBroker;
 import dev.stitch.serde.InMemorySchemaRegistry;
 import dev.stitch.serde.RegistryHttpServer;
+import dev.stitch.stream.app.StitchApplication;
 import dev.stitch.stream.config.AppConfig;
-import dev.stitch.embedded.EmbeddedKafkaBroker;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,9 +1,8 @@
-package dev.stitch.stream.launcher;
+package dev.stitch.launcher;
 
 import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.bridge.TimestampWindow;
 import dev.stitch.events.SegmentEventParser;
-import dev.stitch.stream.app.EmbeddedStack;
 import dev.stitch.stream.config.AppConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -1,6 +1,8 @@
-package dev.stitch.stream.app;
+package dev.stitch.launcher;
 
 import dev.stitch.schema.SegmentEvent;
+import dev.stitch.stream.app.SingleBroker;
+import dev.stitch.stream.app.Visitors;
 import dev.stitch.stream.config.AppConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,7 +48,7 @@ class ExactlyOnceRestartIT {
         kafka.createTopics(config);
         List<SegmentEvent> events = Visitors.events(USERS);
         kafka.produce(config, events.subList(0, events.size() / 2));
-        Process process = kafka.startInAnotherProcess(env);
+        Process process = StreamProcess.start(env, kafka.dir().resolve("killed-process.log"));
         try {
             kafka.produce(config, events.subList(events.size() / 2, events.size()));
             kafka.awaitTimelineRecords(config, EXPECTED / 3);
