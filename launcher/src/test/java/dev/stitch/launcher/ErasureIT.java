@@ -3,6 +3,7 @@ package dev.stitch.launcher;
 import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.stream.app.ApiClient;
 import dev.stitch.stream.config.AppConfig;
+import dev.stitch.testing.Eventually;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,17 +101,20 @@ class ErasureIT {
             compactEagerly(stack.bootstrapServers());
             List<String> erased = List.of("user-ada", "pixel-ada", "app-ada", "user-bob", "pixel-bob", "app-bob",
                     "user-eve", "pixel-eve", "app-eve");
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            Map<String, List<String>> left = recordsNaming(stack.bootstrapServers(), erased);
-            for (int round = 0; !left.isEmpty() && System.nanoTime() < deadline; round++) {
-                // New records roll the compacted topics' segments, so that the cleaner takes the old ones; an
-                // erasure of its own writes to the erased users' changelog.
-                postFlow(stack, "nudge-" + round);
-                send(stack.apiUrl() + "/v1/users/user-nudge-" + round, "DELETE", null);
-                Thread.sleep(1_000);
-                left = recordsNaming(stack.bootstrapServers(), erased);
-            }
-            assertThat(left).as("records still naming an erased id, by topic").isEmpty();
+            AtomicInteger round = new AtomicInteger();
+            Eventually.within(Duration.ofSeconds(120), "no compacted record naming an erased id (those left, by topic)")
+                    .every(Duration.ofSeconds(1))
+                    .until(() -> {
+                        Map<String, List<String>> left = recordsNaming(stack.bootstrapServers(), erased);
+                        if (!left.isEmpty()) {
+                            // New records roll the compacted topics' segments, so that the cleaner takes the old ones; an
+                            // erasure of its own writes to the erased users' changelog.
+                            int nudge = round.getAndIncrement();
+                            postFlow(stack, "nudge-" + nudge);
+                            send(stack.apiUrl() + "/v1/users/user-nudge-" + nudge, "DELETE", null);
+                        }
+                        return left;
+                    }, Map::isEmpty);
             assertThat(recordsNaming(stack.bootstrapServers(), List.of("user-cy"))).as("the third person is still there").isNotEmpty();
             assertThat(recordsNaming(stack.bootstrapServers(), List.of("shared-eve", "kiosk-eve")))
                     .as("the shared device and the refused one stay, without naming user-eve").isNotEmpty();
@@ -152,22 +157,15 @@ class ErasureIT {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     }
 
-    private void awaitLinked(EmbeddedStack stack, String anonymousId, String userId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String answer = send(stack.apiUrl() + "/v1/anonymous/" + anonymousId, "GET", null).body();
-        while (!answer.contains("\"userId\":\"" + userId + "\"") && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            answer = send(stack.apiUrl() + "/v1/anonymous/" + anonymousId, "GET", null).body();
-        }
-        assertThat(answer).as(anonymousId).contains("\"userId\":\"" + userId + "\"");
+    private void awaitLinked(EmbeddedStack stack, String anonymousId, String userId) {
+        Eventually.within(Duration.ofSeconds(60), anonymousId + " answering for " + userId)
+                .until(() -> send(stack.apiUrl() + "/v1/anonymous/" + anonymousId, "GET", null).body(),
+                        answer -> answer.contains("\"userId\":\"" + userId + "\""));
     }
 
-    private static void awaitRecordNaming(String bootstrap, String topic, String id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (readAll(bootstrap, topic).stream().noneMatch(record -> record.contains(id)) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(readAll(bootstrap, topic)).as(topic + " names " + id).anyMatch(record -> record.contains(id));
+    private static void awaitRecordNaming(String bootstrap, String topic, String id) {
+        Eventually.within(Duration.ofSeconds(60), "a record on " + topic + " naming " + id).every(Duration.ofMillis(200))
+                .until(() -> readAll(bootstrap, topic), records -> records.stream().anyMatch(record -> record.contains(id)));
     }
 
     /** Every compacted topic (the identity changes and the changelogs) cleaned as soon as anything in it is dirty. */

@@ -10,6 +10,7 @@ import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.stream.app.ApiClient;
 import dev.stitch.stream.app.TestClients;
 import dev.stitch.stream.config.AppConfig;
+import dev.stitch.testing.Eventually;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -208,12 +209,8 @@ class HostileInputIT {
         assertThat(flooded.get("traits").size()).as("traits kept of 5,600 sent").isEqualTo(200);
         assertThat(flooded.get("traits").has("t39_139")).as("the newest trait is kept").isTrue();
         assertThat(flooded.get("traits").has("t0_0")).as("the oldest trait made room").isFalse();
-        JsonNode hub = awaitJson(stack, "/v1/users/hub-user");
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (hub.path("mergedIdCount").asLong() < 150 && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            hub = awaitJson(stack, "/v1/users/hub-user");
-        }
+        JsonNode hub = Eventually.within(Duration.ofSeconds(60), "hub-user counting its 150 merged ids").every(Duration.ofMillis(200))
+                .until(() -> awaitJson(stack, "/v1/users/hub-user"), profile -> profile.path("mergedIdCount").asLong() >= 150);
         assertThat(hub.path("mergedIdCount").asLong()).as(hub.toString()).isEqualTo(150);
         assertThat(hub.get("mergedIds").size()).as("merged ids listed").isEqualTo(100);
     }
@@ -225,10 +222,8 @@ class HostileInputIT {
         api.awaitStatus(stack.application(), "/v1/users/old-name/timeline", 200);
         assertStatus(post(stack, "/v1/alias", SERVER_KEY, "{\"previousId\":\"old-name\",\"userId\":\"new-name\",\"messageId\":\"alias-1\"}"),
                 200, null);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!get(stack, "/v1/users/new-name/timeline").body().contains("old-1") && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Eventually.within(Duration.ofSeconds(60), "new-name's timeline showing old-name's event old-1").every(Duration.ofMillis(50))
+                .until(() -> get(stack, "/v1/users/new-name/timeline").body(), timeline -> timeline.contains("old-1"));
         HttpResponse<String> merged = get(stack, "/v1/users/old-name");
         assertThat(merged.statusCode()).as(merged.body()).isEqualTo(200);
         JsonNode profile = SegmentEventParser.JSON.readTree(merged.body());

@@ -4,6 +4,7 @@ import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.bridge.TimestampWindow;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.stream.config.AppConfig;
+import dev.stitch.testing.Eventually;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -148,12 +149,9 @@ class LauncherIT {
                 producer.send(new ProducerRecord<>("segment.raw", "not-an-event", new byte[]{42, 42})).get();
             }
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            LauncherRun letters = LauncherRun.of(clientEnv, "dead-letters");
-            while (!letters.out().contains("not-an-event") && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                letters = LauncherRun.of(clientEnv, "dead-letters");
-            }
+            LauncherRun letters = Eventually.within(Duration.ofSeconds(60), "dead-letters printing the record not-an-event")
+                    .every(Duration.ofMillis(200))
+                    .until(() -> LauncherRun.of(clientEnv, "dead-letters"), run -> run.out().contains("not-an-event"));
             assertThat(letters.exit()).isZero();
             assertThat(letters.out()).contains("segment.raw/").contains("not-an-event");
             assertThat(letters.out().lines().skip(1).findFirst().orElse("")).as(letters.out()).doesNotStartWith("-");
@@ -173,18 +171,17 @@ class LauncherIT {
     }
 
     /** Runs {@code timeline user-42} until it prints {@code count} rows (the stream emits after its grace period). */
-    private static List<String> awaitTimelineRows(Map<String, String> env, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            LauncherRun timeline = LauncherRun.of(env, "timeline", "user-42");
-            List<String> rows = timeline.out().lines().skip(1).filter(line -> !line.startsWith("(")).toList();
-            if (rows.size() >= count || System.nanoTime() > deadline) {
-                assertThat(timeline.exit()).isZero();
-                assertThat(rows).hasSize(count);
-                return rows;
-            }
-            Thread.sleep(200);
-        }
+    private static List<String> awaitTimelineRows(Map<String, String> env, int count) {
+        LauncherRun timeline = Eventually.within(Duration.ofSeconds(60), "timeline user-42 printing " + count + " rows")
+                .every(Duration.ofMillis(200))
+                .until(() -> LauncherRun.of(env, "timeline", "user-42"), run -> rows(run).size() >= count);
+        assertThat(timeline.exit()).isZero();
+        assertThat(rows(timeline)).hasSize(count);
+        return rows(timeline);
+    }
+
+    private static List<String> rows(LauncherRun timeline) {
+        return timeline.out().lines().skip(1).filter(line -> !line.startsWith("(")).toList();
     }
 
     /** The columns of a timeline row; the name column may hold spaces, so it is what lies between type and messageId. */

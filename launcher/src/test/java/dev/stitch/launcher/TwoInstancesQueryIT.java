@@ -9,6 +9,7 @@ import dev.stitch.stream.app.ApiClient.Answer;
 import dev.stitch.stream.app.ApiClient;
 import dev.stitch.stream.app.LocalCluster;
 import dev.stitch.stream.app.StitchApplication;
+import dev.stitch.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -115,15 +116,9 @@ class TwoInstancesQueryIT {
     }
 
     /** Asks until the timeline holds {@code count} events: they leave the reorder buffer after its grace period. */
-    private Answer awaitEvents(StitchApplication app, String path, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Answer answer = api.get(app, path);
-        while ((answer.status() != 200 || answer.json().get("events").size() < count) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            answer = api.get(app, path);
-        }
-        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
-        return answer;
+    private Answer awaitEvents(StitchApplication app, String path, int count) {
+        return Eventually.within(Duration.ofSeconds(60), path + " holding " + count + " events")
+                .until(() -> api.get(app, path), answer -> answer.status() == 200 && answer.json().get("events").size() >= count);
     }
 
 

@@ -5,6 +5,7 @@ import dev.stitch.events.JunkIds;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.serde.AvroSerde;
 import dev.stitch.serde.SchemaRegistry;
+import dev.stitch.testing.Eventually;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,13 +49,10 @@ public final class TestClients {
         List<ConsumerRecord<K, V>> read = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(readCommitted(bootstrap), keys, values)) {
             seekToBeginning(consumer, topic);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!done.test(read)) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("gave up after " + timeout + " reading " + topic + "; read " + read.size() + " records");
-                }
+            Eventually.within(timeout, "the records awaited on " + topic).every(Duration.ofMillis(1)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-            }
+                return read.size() + " records read";
+            }, count -> done.test(read));
         }
         return read;
     }
