@@ -2,6 +2,7 @@ package dev.stitch.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.bridge.BridgeConfig;
+import dev.stitch.config.Topic;
 import dev.stitch.stream.config.AppConfig;
 import dev.stitch.stream.config.TopicNames;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -110,13 +112,30 @@ class ComposeFileTest {
         while (topic.find()) {
             created.add(topic.group(1));
         }
+        assertThat(created).as("topics the topics service creates: every topic of the list, by its default name")
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(Topic.values()).map(Topic::defaultName).toList());
         Map<String, String> streamEnv = serviceEnvironment(services, Program.STREAM);
         TopicNames topics = Program.streamConfig(streamEnv).settings().topics();
-        assertThat(created).as("topics the topics service creates").containsExactlyInAnyOrder(
+        assertThat(created).as("topics the application uses").containsExactlyInAnyOrder(
                 topics.raw(), topics.timeline(), topics.anonymous(), topics.identityChanges(), topics.deadLetters(),
                 topics.userMoves());
         BridgeConfig bridge = Program.bridgeConfig(serviceEnvironment(services, Program.BRIDGE));
         assertThat(bridge.rawTopic()).as("the topic the bridge produces to is the one the application reads").isEqualTo(topics.raw());
+    }
+
+    @Test
+    void everyServiceSetsEachTopicVariableItReadsToItsDefault() throws IOException {
+        JsonNode services = compose().path("services");
+        for (Program program : Program.values()) {
+            Map<String, String> env = serviceEnvironment(services, program);
+            Set<String> read = program.variablesRead(env);
+            for (Topic topic : Topic.values()) {
+                if (read.contains(topic.setting())) {
+                    assertThat(env).as("docker-compose.yml: the environment of the %s, which reads %s", program.name().toLowerCase(),
+                            topic.setting()).containsEntry(topic.setting(), topic.defaultName());
+                }
+            }
+        }
     }
 
     private static void collectValues(JsonNode node, List<String> values) {

@@ -1,6 +1,7 @@
 package dev.stitch.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stitch.config.Topic;
 import dev.stitch.deploy.KubernetesInstallation.Workload;
 import dev.stitch.stream.app.StitchApplication;
 import dev.stitch.stream.config.AppConfig;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -113,6 +115,41 @@ class KubernetesManifestsTest {
     void theExampleOverlayAsKustomizeRendersItAgreesWithTheApplicationsConfiguration() {
         assertAgreesWithTheApplications(new KubernetesInstallation("overlays/example (kubectl kustomize)",
                 KubernetesInstallation.parse(new ByteArrayInputStream(kustomize(EXAMPLE)))));
+    }
+
+    @Test
+    void everyContainerOfTheBaseSetsEachTopicVariableItReadsToItsDefault() {
+        KubernetesInstallation installation = baseInstallation();
+        for (Workload workload : installation.workloads()) {
+            for (Container container : workload.template().getSpec().getContainers()) {
+                String where = installation.label() + ": " + workload.describe() + " container " + container.getName();
+                Map<String, String> env = installation.environment(workload, container);
+                Program program = StitchContainer.of(where, Dockerfile.ofImage(REPOSITORY, container.getImage()), container.getArgs(), env)
+                        .program();
+                Set<String> read = program.variablesRead(env);
+                for (Topic topic : Topic.values()) {
+                    if (read.contains(topic.setting())) {
+                        assertThat(env).as("%s, which reads %s", where, topic.setting()).containsEntry(topic.setting(), topic.defaultName());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theGuideCreatesEveryTopicByItsDefaultNameAndNamesItsVariable() throws IOException {
+        String guide = Files.readString(DEPLOY.resolve("README.md"));
+        Set<String> created = new TreeSet<>();
+        Matcher creation = Pattern.compile("(?m)^\\s*topic\\s+(\\S+)").matcher(guide);
+        while (creation.find()) {
+            created.add(creation.group(1));
+        }
+        assertThat(created).as("topics deploy/README.md creates (`topic NAME ...`)")
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(Topic.values()).map(Topic::defaultName).toList());
+        for (Topic topic : Topic.values()) {
+            String named = "`" + topic.setting() + "` (`" + topic.defaultName() + "`)";
+            assertThat(guide.contains(named)).as("deploy/README.md names the topic's variable with its default: %s", named).isTrue();
+        }
     }
 
     @Test

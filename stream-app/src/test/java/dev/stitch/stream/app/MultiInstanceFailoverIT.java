@@ -1,6 +1,7 @@
 package dev.stitch.stream.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stitch.config.Topic;
 import dev.stitch.embedded.EmbeddedKafkaBroker;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.SegmentEvent;
@@ -26,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -204,16 +206,11 @@ class MultiInstanceFailoverIT {
     }
 
     private StitchApplication start(String name, Scenario scenario) {
-        AppConfig config = AppConfig.fromEnvironment(Map.ofEntries(
+        Map<String, String> env = new HashMap<>(Map.ofEntries(
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()),
                 Map.entry("SCHEMA_REGISTRY_URL", registryServer.url()),
                 Map.entry("STITCH_DATA_DIR", dir.resolve(scenario.name()).resolve(name).toString()),
                 Map.entry("STITCH_APPLICATION_ID", "failover-it-" + scenario.name()),
-                Map.entry("STITCH_TOPIC_RAW", scenario.topic("segment.raw")),
-                Map.entry("STITCH_TOPIC_TIMELINE", scenario.topic("stitch.timeline")),
-                Map.entry("STITCH_TOPIC_ANONYMOUS", scenario.topic("stitch.anonymous")),
-                Map.entry("STITCH_TOPIC_IDENTITY_CHANGES", scenario.topic("stitch.identity-changes")),
-                Map.entry("STITCH_TOPIC_DLQ", scenario.topic("stitch.dlq")),
                 Map.entry("STITCH_PARTITIONS", Integer.toString(PARTITIONS)),
                 Map.entry("STITCH_REORDER_GRACE", "300ms"),
                 Map.entry("STITCH_FLUSH_INTERVAL", "100ms"),
@@ -224,6 +221,11 @@ class MultiInstanceFailoverIT {
                 // test's stores are small, so only an instance with the state counts (the default is 10,000).
                 Map.entry("KAFKA_ACCEPTABLE_RECOVERY_LAG", "0"),
                 Map.entry("KAFKA_COMMIT_INTERVAL_MS", "100")));
+        // Every topic of the scenario its own, so that the two runs share nothing.
+        for (Topic topic : Topic.values()) {
+            env.put(topic.setting(), scenario.topic(topic.defaultName()));
+        }
+        AppConfig config = AppConfig.fromEnvironment(env);
         StitchApplication app = StitchApplication.start(config, registry, broker.bootstrapServers());
         instances.add(app);
         return app;
