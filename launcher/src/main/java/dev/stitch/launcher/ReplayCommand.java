@@ -115,6 +115,11 @@ final class ReplayCommand implements Callable<Integer> {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // One request in flight: on a topic created a moment ago the first batches can meet a partition
+        // whose leader is not ready yet, and batches pipelined behind a refused one would then arrive out
+        // of sequence, which the producer reports as a failure instead of retrying. A replay sends from a
+        // file, so batching is what it needs, not pipelining.
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
