@@ -2,11 +2,10 @@ package dev.stitch.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stitch.events.CampaignParameters;
 import dev.stitch.events.InvalidEventException;
 import dev.stitch.events.SegmentEventParser;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -44,8 +43,6 @@ final class PixelEventMapper {
             "url", "url", "doc_path", "path", "doc_search", "search", "page_title", "title", "referer", "referrer");
     private static final List<String> PAGE_ORDER = List.of("url", "doc_path", "doc_search", "page_title", "referer");
     /** Segment's campaign fields, by the utm parameter each comes from. */
-    private static final Map<String, String> CAMPAIGN_FIELDS = Map.of(
-            "utm_source", "source", "utm_medium", "medium", "utm_campaign", "name", "utm_term", "term", "utm_content", "content");
     private static final Pattern SCREEN = Pattern.compile("(\\d{1,6})x(\\d{1,6})");
 
     /**
@@ -194,33 +191,8 @@ final class PixelEventMapper {
     /** Segment's campaign from the URL's utm parameters, each decoded; the first of a name wins, a malformed one is skipped. */
     static ObjectNode campaign(String url) {
         ObjectNode campaign = SegmentEventParser.JSON.createObjectNode();
-        int question = url.indexOf('?');
-        if (question < 0) {
-            return campaign;
-        }
-        int hash = url.indexOf('#', question);
-        String query = url.substring(question + 1, hash < 0 ? url.length() : hash);
-        for (String pair : query.split("&")) {
-            int equals = pair.indexOf('=');
-            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
-            String field = name == null ? null : CAMPAIGN_FIELDS.get(name);
-            if (field == null || campaign.has(field) || equals < 0) {
-                continue;
-            }
-            String value = decode(pair.substring(equals + 1));
-            if (value != null && !value.isEmpty()) {
-                campaign.put(field, value);
-            }
-        }
+        CampaignParameters.ofUrl(url).forEach(campaign::put);
         return campaign;
-    }
-
-    private static String decode(String encoded) {
-        try {
-            return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     /** {@code "1920x1080"} as Segment's {@code {"width": 1920, "height": 1080}}; null for anything else. */

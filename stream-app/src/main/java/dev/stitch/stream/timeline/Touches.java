@@ -1,14 +1,12 @@
 package dev.stitch.stream.timeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stitch.events.CampaignParameters;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.internal.Campaign;
 import dev.stitch.schema.internal.Touch;
 import dev.stitch.schema.internal.UserProfile;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -88,37 +86,22 @@ final class Touches {
 
     /** The {@code utm_*} parameters of the URL's query, else of {@code context.page.search}. */
     private static Campaign fromUrl(String url, String search) {
-        String query = url == null ? null : queryOf(url);
-        if (query == null && search != null) {
-            query = search.startsWith("?") ? search.substring(1) : search;
-        }
-        if (query == null) {
+        Map<String, String> utm;
+        if (url != null && url.indexOf('?') >= 0) {
+            utm = CampaignParameters.ofUrl(url);
+        } else if (search != null) {
+            utm = CampaignParameters.ofQuery(search.startsWith("?") ? search.substring(1) : search);
+        } else {
             return null;
         }
-        Map<String, String> utm = new HashMap<>();
-        for (String pair : query.split("&")) {
-            int equals = pair.indexOf('=');
-            if (equals > 0 && pair.startsWith("utm_")) {
-                utm.putIfAbsent(pair.substring(0, equals), cut(decoded(pair.substring(equals + 1))));
-            }
-        }
-        Campaign read = new Campaign(utm.get("utm_source"), utm.get("utm_medium"), utm.get("utm_campaign"), utm.get("utm_term"),
-                utm.get("utm_content"));
+        Campaign read = new Campaign(cutOrNull(utm.get("source")), cutOrNull(utm.get("medium")), cutOrNull(utm.get("name")),
+                cutOrNull(utm.get("term")), cutOrNull(utm.get("content")));
         return isEmpty(read) ? null : read;
     }
 
     private static boolean isEmpty(Campaign campaign) {
         return campaign.getSource() == null && campaign.getMedium() == null && campaign.getName() == null
                 && campaign.getTerm() == null && campaign.getContent() == null;
-    }
-
-    private static String queryOf(String url) {
-        int question = url.indexOf('?');
-        if (question < 0) {
-            return null;
-        }
-        int hash = url.indexOf('#', question);
-        return url.substring(question + 1, hash < 0 ? url.length() : hash);
     }
 
     /** The path of an absolute URL ({@code https://host/path?query}), or of a relative one. */
@@ -142,15 +125,6 @@ final class Touches {
         return cut(url.substring(start, end));
     }
 
-    private static String decoded(String value) {
-        try {
-            return URLDecoder.decode(value, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            // A broken escape (%zz): the text as it came.
-            return value;
-        }
-    }
-
     private static JsonNode objectOrNull(JsonNode node) {
         return node != null && node.isObject() ? node : null;
     }
@@ -168,6 +142,10 @@ final class Touches {
         }
         String text = node.asText();
         return text.isEmpty() ? null : text;
+    }
+
+    private static String cutOrNull(String text) {
+        return text == null ? null : cut(text);
     }
 
     private static String cut(String text) {
