@@ -2,6 +2,7 @@ package dev.stitch.stream.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stitch.events.SegmentEventParser;
+import dev.stitch.stream.console.ActivityRing;
 import dev.stitch.stream.topology.Catalogue;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
 
 /**
  * The query API's HTTP surface, in one place: the three look-ups and the erasure behind the bearer token,
- * answered from this instance's stores or forwarded to the instance that owns the key; health; metrics.
+ * answered from this instance's stores or forwarded to the instance that owns the key; the console's
+ * activity feed and its pages; health; metrics.
  */
 final class QueryRoutes {
 
@@ -70,7 +72,7 @@ final class QueryRoutes {
     }
 
     static Router create(Vertx vertx, BearerToken token, Supplier<Serving> serving, HttpClientAgent forwarder,
-                         ErasureRequests erasures, ErasableUserIds erasable, ApiMetrics metrics) {
+                         ErasureRequests erasures, ErasableUserIds erasable, ActivityRing activity, ApiMetrics metrics) {
         QueryRoutes routes = new QueryRoutes(vertx, serving, forwarder, erasures, erasable);
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
@@ -82,6 +84,11 @@ final class QueryRoutes {
         route(router, "/metrics", ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
+        router.route(ConsolePages.PATH + "*").handler(ctx -> {
+            ctx.put(ROUTE_LABEL, ConsolePages.PATH);
+            ctx.next();
+        });
+        ConsolePages.mount(router);
         router.route("/v1/*").handler(ctx -> {
             BearerToken.Presented presented = token.judge(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
             if (presented == BearerToken.Presented.RIGHT) {
@@ -101,6 +108,7 @@ final class QueryRoutes {
                     }
                 });
         route(router, "/v1/anonymous/:anonymousId", routes::anonymous);
+        route(router, "/v1/activity", new ActivityRoute(activity)::handle);
         router.route().last().handler(ctx ->
                 ApiAnswers.error(ctx, 404, "not_found", "No such path: " + ctx.request().path(), null));
         return router;
