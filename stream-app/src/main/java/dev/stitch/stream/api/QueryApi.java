@@ -92,14 +92,17 @@ public final class QueryApi implements AutoCloseable {
         }
     }
 
-    /**
-     * As {@link #start(ApiConfig, Deserializer, String, ErasureRequests, ErasableUserIds, ActivityRing)}, with the
-     * default junk ids and id limit, and an activity ring nothing feeds.
-     */
+    /** As {@link #start(ApiConfig, Deserializer, String, ErasureRequests, ErasableUserIds, ActivityRing)}, with an activity ring nothing feeds. */
+    public static QueryApi start(ApiConfig config, Deserializer<TimelineEvent> events, String timelineTopic,
+                                 ErasureRequests erasures, ErasableUserIds erasable) {
+        return start(config, events, timelineTopic, erasures, erasable,
+                new ActivityRing(config.console().activityEvents(), config.console().erasuresRemembered()));
+    }
+
+    /** As {@link #start(ApiConfig, Deserializer, String, ErasureRequests, ErasableUserIds)}, with the default junk ids and id limit. */
     public static QueryApi start(ApiConfig config, Deserializer<TimelineEvent> events, String timelineTopic,
                                  ErasureRequests erasures) {
-        return start(config, events, timelineTopic, erasures, ErasableUserIds.defaults(),
-                new ActivityRing(config.console().activityEvents(), config.console().erasuresRemembered()));
+        return start(config, events, timelineTopic, erasures, ErasableUserIds.defaults());
     }
 
     public int port() {
