@@ -362,6 +362,7 @@
     Object.entries(touch).forEach(([name, value]) => {
       const label = (prefix ? prefix + " " : "") + words(name);
       if (value && typeof value === "object" && !Array.isArray(value)) rows.push(...touchFacts(value, label));
+      else if (name === "at") rows.push([label, formatTime(value)]);
       else if (value !== null && value !== undefined && value !== "") rows.push([label, valueText(value)]);
     });
     return rows;

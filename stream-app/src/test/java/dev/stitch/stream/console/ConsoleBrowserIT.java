@@ -130,7 +130,7 @@ class ConsoleBrowserIT {
         assertThat(text("profile-traits")).contains(email);
         assertThat(text("profile-anonymous")).contains(anonymousId);
         waitFor("the first touch names the landing page's utm_source", d -> text("first-touch").contains("newsletter-" + run));
-        screenshot("console-contacts-hub.png");
+        screenshotWholePage("console-contacts-hub.png");
 
         browser.findElement(By.id("nav-activity")).click();
         waitFor("Events Activity lists the stitched page views", d -> activity().stream()
@@ -154,6 +154,10 @@ class ConsoleBrowserIT {
         awaitAnonymousPageViews(anonymousId, 1);
 
         browser.executeScript("usermaven('id', {id: arguments[0], email: arguments[1]});", userId, "grace-" + run + "@example.com");
+        // The pixel sends the identify from this page: leaving it before the identify is sent would cancel it.
+        new FluentWait<>(anonymousId).withTimeout(WAIT).pollingEvery(Duration.ofMillis(200))
+                .withMessage("the pixel's identify on the activity feed")
+                .until(id -> api("/v1/activity?type=identify&id=" + URLEncoder.encode(id, StandardCharsets.UTF_8)).get("events").size() > 0);
 
         signIn(TOKEN);
         openContactsAndSearch(userId);
@@ -331,6 +335,17 @@ class ConsoleBrowserIT {
     private void waitFor(String what, Function<org.openqa.selenium.WebDriver, Boolean> condition) {
         new WebDriverWait(browser, WAIT).withMessage(() -> what + "; the page said: " + text("notice") + " "
                 + browser.findElement(By.tagName("main")).getText()).until(condition);
+    }
+
+    /** The page's whole height in one picture: the window is made as tall as the page for it, then made as it was. */
+    private void screenshotWholePage(String name) throws Exception {
+        Dimension before = browser.manage().window().getSize();
+        long height = (Long) browser.executeScript("return document.documentElement.scrollHeight;");
+        browser.manage().window().setSize(new Dimension(before.getWidth(), (int) Math.min(height + 150, 3000)));
+        waitFor("the window is as tall as the page", d -> (Boolean) browser.executeScript(
+                "return window.innerHeight >= Math.min(document.documentElement.scrollHeight, 2800);"));
+        screenshot(name);
+        browser.manage().window().setSize(before);
     }
 
     private void screenshot(String name) throws Exception {
