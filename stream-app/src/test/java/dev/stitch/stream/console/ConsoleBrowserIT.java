@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.FluentWait;
@@ -178,10 +180,11 @@ class ConsoleBrowserIT {
                 + "\"messageId\":\"" + messageId + "\"}");
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
 
-        waitFor("the posted event is listed", d -> activity().stream().anyMatch(row -> messageId.equals(row.getAttribute("data-message-id"))));
-        WebElement row = activity().stream().filter(r -> messageId.equals(r.getAttribute("data-message-id"))).findFirst().orElseThrow();
-        assertThat(row.getText()).contains("track", "Activity Check", "activity-user-" + run);
-        assertThat(row.getAttribute("data-mark")).isEqualTo("identified");
+        String row = waitFor("the posted event is listed", d -> activity().stream()
+                .filter(r -> messageId.equals(r.getAttribute("data-message-id")))
+                .map(r -> r.getAttribute("data-mark") + " " + r.getText())
+                .findFirst().orElse(null));
+        assertThat(row).startsWith("identified ").contains("track", "Activity Check", "activity-user-" + run);
         assertThat((Boolean) browser.executeScript("return window.openedOnce === true;")).as("the page was not reloaded").isTrue();
     }
 
@@ -332,9 +335,15 @@ class ConsoleBrowserIT {
         return browser.findElement(By.id(id)).getText();
     }
 
-    private void waitFor(String what, Function<org.openqa.selenium.WebDriver, Boolean> condition) {
-        new WebDriverWait(browser, WAIT).withMessage(() -> what + "; the page said: " + text("notice") + " "
-                + browser.findElement(By.tagName("main")).getText()).until(condition);
+    /**
+     * Waits until {@code condition} gives a value (not null, not false), and answers it. The console
+     * builds its lists anew when they change, so an element found a moment ago may be gone: asked again.
+     */
+    private <T> T waitFor(String what, Function<WebDriver, T> condition) {
+        return new WebDriverWait(browser, WAIT)
+                .ignoring(StaleElementReferenceException.class)
+                .withMessage(() -> what + "; the page said: " + text("notice") + " " + browser.findElement(By.tagName("main")).getText())
+                .until(condition);
     }
 
     /** The page's whole height in one picture: the window is made as tall as the page for it, then made as it was. */
