@@ -15,15 +15,20 @@ import java.util.stream.Stream;
  * @param eventUserId        the userId the event itself carried
  * @param anonymousId        the event's top-level anonymous id
  * @param contextAnonymousId the anonymous id it carried in {@code context.anonymousId}
- * @param name               the track event's name or the page's name, cut to {@link #MAX_NAME_LENGTH}
+ * @param messageId          the event's messageId, cut to {@link #MAX_TEXT_LENGTH}
+ * @param type               the event's type, cut to {@link #MAX_TEXT_LENGTH}
+ * @param name               the track event's name or the page's name, cut to {@link #MAX_TEXT_LENGTH}
  * @param sequence           its place on the user's timeline; null when anonymous
+ *
+ * <p>The ids are bounded by the stream ({@code STITCH_MAX_ID_LENGTH}); the free texts, which other
+ * producers of segment.raw may make as long as a record, are cut here, so a row stays small.
  */
 public record ActivityEvent(boolean anonymous, String userId, String eventUserId, String anonymousId, String contextAnonymousId,
                             String messageId, String type, String name, long timestamp, long receivedAt, Long sequence,
                             boolean stitched, boolean late) {
 
-    /** Names are free text; a row needs no more of one than this. */
-    public static final int MAX_NAME_LENGTH = 200;
+    /** A row needs no more of a free text than this. */
+    public static final int MAX_TEXT_LENGTH = 200;
 
     /** What the row is marked with: still anonymous, late, stitched history, or a direct event of a known user. */
     public enum Mark { ANONYMOUS, LATE, STITCHED, IDENTIFIED }
@@ -32,12 +37,14 @@ public record ActivityEvent(boolean anonymous, String userId, String eventUserId
     public static ActivityEvent of(TimelineEvent record, boolean anonymous) {
         SegmentEvent event = record.getEvent();
         String name = event.getEvent() != null ? event.getEvent() : event.getName();
-        if (name != null && name.length() > MAX_NAME_LENGTH) {
-            name = name.substring(0, MAX_NAME_LENGTH) + "…";
-        }
         return new ActivityEvent(anonymous, anonymous ? null : record.getUserId(), event.getUserId(), event.getAnonymousId(),
-                event.getContextAnonymousId(), event.getMessageId(), event.getType(), name, event.getTimestamp().toEpochMilli(),
+                event.getContextAnonymousId(), cut(event.getMessageId()), cut(event.getType()), cut(name),
+                event.getTimestamp().toEpochMilli(),
                 event.getReceivedAt().toEpochMilli(), anonymous ? null : record.getSequence(), record.getStitched(), record.getLate());
+    }
+
+    private static String cut(String text) {
+        return text == null || text.length() <= MAX_TEXT_LENGTH ? text : text.substring(0, MAX_TEXT_LENGTH) + "…";
     }
 
     public Mark mark() {
