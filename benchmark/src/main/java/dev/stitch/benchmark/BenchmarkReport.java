@@ -9,10 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** Prints the figures of a run, compactly, saying how each was measured. */
@@ -136,14 +138,23 @@ final class BenchmarkReport {
         out.println("bytes as the partitions' size on the broker's disk afterwards (less if Streams already purged consumed");
         out.println("repartition segments)");
         for (ContenderResult result : results) {
-            Map<String, OutputCounter.Written> written = result.rounds().get(0).written();
-            OutputCounter.Written total = written.values().stream().reduce(new OutputCounter.Written(0, 0), OutputCounter.Written::plus);
+            Map<String, OutputCounter.Written> byTopic = result.rounds().get(0).written();
+            Map<String, OutputCounter.Written> byKind = new TreeMap<>();
+            byTopic.forEach((topic, written) -> byKind.merge(OutputCounter.kind(topic, result.contender().outputTopics()),
+                    written, OutputCounter.Written::plus));
+            OutputCounter.Written total = byKind.values().stream().reduce(new OutputCounter.Written(0, 0), OutputCounter.Written::plus);
             out.printf(Locale.ROOT, "  %-10s %5.2f records, %6.0f B   (%s)%n", result.contender().name().split(" ")[0],
                     total.records() / (double) input.events(), total.bytes() / (double) input.events(),
-                    String.join("; ", written.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f, %.0f B",
-                            e.getKey(), e.getValue().records() / (double) input.events(),
-                            e.getValue().bytes() / (double) input.events())).toList()));
+                    String.join("; ", byKind.entrySet().stream().map(e -> perEvent(e.getKey(), e.getValue(), input.events())).toList()));
+            byTopic.entrySet().stream()
+                    .sorted(Map.Entry.<String, OutputCounter.Written>comparingByValue(
+                            Comparator.comparingLong(OutputCounter.Written::records)).reversed())
+                    .forEach(e -> out.println("      " + perEvent(e.getKey(), e.getValue(), input.events())));
         }
+    }
+
+    private static String perEvent(String name, OutputCounter.Written written, long events) {
+        return String.format(Locale.ROOT, "%s %.2f, %.0f B", name, written.records() / (double) events, written.bytes() / (double) events);
     }
 
     private static ContenderResult named(String prefix, List<ContenderResult> results) {

@@ -56,9 +56,9 @@ final class OutputCounter {
     }
 
     /**
-     * What the application wrote, by kind of topic ("output", "repartition", "changelog"): records as
-     * the sum of end offsets (each transaction's commit markers count too, a few per 100 ms) and bytes
-     * as the partitions' size on the broker's disk.
+     * What the application wrote, by topic (internal topics without the application id's prefix):
+     * records as the sum of end offsets (each transaction's commit markers count too, a few per
+     * 100 ms) and bytes as the partitions' size on the broker's disk.
      */
     static Map<String, Written> written(Admin admin, String applicationId, List<String> outputTopics)
             throws InterruptedException, ExecutionException {
@@ -71,13 +71,16 @@ final class OutputCounter {
         List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(node -> node.id()).toList();
         admin.describeLogDirs(brokers).allDescriptions().get().values().forEach(dirs -> dirs.values().forEach(
                 dir -> dir.replicaInfos().forEach((partition, replica) -> sizes.merge(partition, replica.size(), Long::sum))));
-        Map<String, Written> byKind = new TreeMap<>();
-        admin.listOffsets(request).all().get().forEach((partition, info) -> byKind.merge(
-                kind(partition.topic(), outputTopics), new Written(info.offset(), sizes.getOrDefault(partition, 0L)), Written::plus));
-        return byKind;
+        Map<String, Written> byTopic = new TreeMap<>();
+        String prefix = applicationId + "-";
+        admin.listOffsets(request).all().get().forEach((partition, info) -> byTopic.merge(
+                partition.topic().startsWith(prefix) ? partition.topic().substring(prefix.length()) : partition.topic(),
+                new Written(info.offset(), sizes.getOrDefault(partition, 0L)), Written::plus));
+        return byTopic;
     }
 
-    private static String kind(String topic, List<String> outputTopics) {
+    /** The kind of a topic {@link #written} names: "output", "repartition" or "changelog". */
+    static String kind(String topic, List<String> outputTopics) {
         if (outputTopics.contains(topic)) {
             return "output";
         }

@@ -60,7 +60,7 @@ public final class StateSizeMeasure {
     private static final long STARTED_AT = System.nanoTime();
     /** Stores listed first, in this order; any other store of the topology follows. */
     private static final List<String> STORE_ORDER = List.of(Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE,
-            Catalogue.HISTORY_EXPIRY_STORE, Catalogue.USER_LINKS_STORE, Catalogue.DEDUP_STORE, Catalogue.REORDER_BUFFER_STORE,
+            Catalogue.HISTORY_EXPIRY_STORE, Catalogue.USER_LINKS_STORE, Catalogue.DEDUP_STORE,
             Catalogue.USER_STATE_STORE, Catalogue.TIMELINE_STORE, Catalogue.PROFILE_STORE);
 
     private static final StateSizeReport.Unit IDENTITY = new StateSizeReport.Unit("identity", "identities");
@@ -105,7 +105,6 @@ public final class StateSizeMeasure {
                 expected.put(Catalogue.HISTORY_EXPIRY_STORE, 0L);
                 expected.put(Catalogue.USER_LINKS_STORE, (long) people);
                 expected.put(Catalogue.DEDUP_STORE, 3L * people);
-                expected.put(Catalogue.REORDER_BUFFER_STORE, 0L);
                 expected.put(Catalogue.USER_STATE_STORE, (long) people);
                 expected.put(Catalogue.TIMELINE_STORE, 3L * people);
                 expected.put(Catalogue.PROFILE_STORE, (long) people);

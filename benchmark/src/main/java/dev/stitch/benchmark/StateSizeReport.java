@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 final class StateSizeReport {
 
     /** Stores that grow with something other than the scenario's unit; summed apart from the rest. */
-    private static final Set<String> APART = Set.of(Catalogue.DEDUP_STORE, Catalogue.TIMELINE_STORE, Catalogue.REORDER_BUFFER_STORE);
+    private static final Set<String> APART = Set.of(Catalogue.DEDUP_STORE, Catalogue.TIMELINE_STORE);
     private static final double MB = 1e6;
 
     /** What the per-unit figures of a scenario divide by: "identity", "identities". */

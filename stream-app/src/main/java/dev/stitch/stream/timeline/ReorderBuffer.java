@@ -1,67 +1,94 @@
 package dev.stitch.stream.timeline;
 
+import dev.stitch.schema.internal.UserState;
+import dev.stitch.schema.internal.WaitingEvent;
+import dev.stitch.stream.config.RecordLimits;
 import dev.stitch.stream.topology.UserTimeKey;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToLongFunction;
 
 /**
  * Holds each user's incoming events for a grace period so they leave in event-time order (R10).
  * Each event is written once, on arrival, to the user's timeline store (what the query API reads);
- * the buffer itself keeps only which of them still wait, and since when.
+ * which of them still wait, and since when, is a list in the user's {@link UserState}, which every
+ * arrival writes anyway: waiting costs no store write of its own.
  *
  * <p>An event is due once it has waited the grace period since it arrived. When a user has a due
  * event, that event leaves together with every earlier event (by event time) of the same user; later
  * events keep waiting. An event that arrives after a later one already left comes out when due; the
- * sequencer marks it late.
+ * sequencer marks it late. A user with more than {@code maxWaiting} events waiting (a flood) has its
+ * earliest ones released at once, so the user's state stays bounded.
+ *
+ * <p>The caller reads each user's state, hands it to the calls here, and saves it afterwards.
  */
 final class ReorderBuffer {
 
     /** Receives one user's due events, encoded, in event-time order, each with the time it arrived. */
     interface Release {
-        void events(String userId, List<KeyValue<byte[], Long>> eventsWithArrival);
+        void events(String userId, UserState state, List<KeyValue<byte[], Long>> eventsWithArrival);
     }
 
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
+    /** The order of the timeline store's keys within one user: event time, then messageId's UTF-8 bytes. */
+    private static final Comparator<WaitingEvent> TIMELINE_ORDER = Comparator.comparingLong(WaitingEvent::getEventTime)
+            .thenComparing((a, b) -> Arrays.compareUnsigned(utf8(a.getMessageId()), utf8(b.getMessageId())));
 
-    private static final byte[] WAITING = new byte[0];
-
-    /** Key: as the timeline's; value: empty, with the event's arrival time as timestamp. */
-    private final TimestampedKeyValueStore<Bytes, byte[]> waiting;
     private final KeyValueStore<Bytes, byte[]> timelines;
     /**
-     * Users with waiting events, and the arrival time of each one's oldest. Derived from the store, so
-     * kept in memory only: rebuilt from the store when the task starts, instead of being written to a
-     * changelog for every event.
+     * Users with waiting events, and the arrival time of each one's oldest. Derived from the users'
+     * states, so kept in memory only: rebuilt from them when the task starts.
      */
     private final Map<String, Long> oldestArrivalByUser = new HashMap<>();
     private final long graceMs;
+    private final int maxWaiting;
 
-    ReorderBuffer(TimestampedKeyValueStore<Bytes, byte[]> waiting, KeyValueStore<Bytes, byte[]> timelines, long graceMs) {
-        this.waiting = waiting;
+    /**
+     * How many events may wait per user: a waiting event takes at most its two times, a messageId of
+     * the longest allowed id (four UTF-8 bytes a character) and Avro's length prefixes, and half of
+     * the largest record the application writes is left to them.
+     */
+    static int maxWaitingWithin(RecordLimits limits) {
+        int entryBytes = 2 * Long.BYTES + 4 * limits.ids().maxLength() + 2 * Integer.BYTES;
+        return Math.max(1, limits.maxRecordBytes() / 2 / entryBytes);
+    }
+
+    ReorderBuffer(KeyValueStore<String, UserState> users, KeyValueStore<Bytes, byte[]> timelines, long graceMs, int maxWaiting) {
         this.timelines = timelines;
         this.graceMs = graceMs;
-        try (KeyValueIterator<Bytes, ValueAndTimestamp<byte[]>> all = waiting.all()) {
-            all.forEachRemaining(entry -> oldestArrivalByUser.merge(UserTimeKey.id(entry.key), entry.value.timestamp(), Math::min));
+        this.maxWaiting = maxWaiting;
+        try (KeyValueIterator<String, UserState> all = users.all()) {
+            all.forEachRemaining(user -> track(user.key, user.value));
         }
     }
 
-    /** Puts an encoded event on the user's timeline, sorted by its event time and messageId, and holds it from its arrival on. */
-    void add(String userId, long eventTime, String messageId, byte[] encodedEvent, long arrival) {
-        Bytes key = UserTimeKey.of(userId, eventTime, messageId);
-        timelines.put(key, encodedEvent);
-        waiting.put(key, ValueAndTimestamp.make(WAITING, arrival));
+    /**
+     * Puts an encoded event on the user's timeline, sorted by its event time and messageId, and holds it
+     * from its arrival on; a flood's earliest events go at once.
+     */
+    void add(String userId, UserState state, long eventTime, String messageId, byte[] encodedEvent, long arrival, Release release) {
+        timelines.put(UserTimeKey.of(userId, eventTime, messageId), encodedEvent);
+        List<WaitingEvent> waiting = new ArrayList<>(state.getWaiting());
+        waiting.add(new WaitingEvent(eventTime, messageId, arrival));
+        state.setWaiting(waiting);
         oldestArrivalByUser.merge(userId, arrival, Math::min);
+        if (waiting.size() > maxWaiting) {
+            List<WaitingEvent> inOrder = inTimelineOrder(state);
+            releaseUpTo(userId, state, inOrder, inOrder.size() - maxWaiting - 1, release);
+        }
     }
 
     /**
@@ -70,10 +97,9 @@ final class ReorderBuffer {
      *
      * @param receivedAt reads an encoded event's {@code receivedAt}
      */
-    void forget(String userId, long upTo, ToLongFunction<byte[]> receivedAt) {
-        Bytes prefix = UserTimeKey.prefix(userId);
-        List<Bytes> erased = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = timelines.prefixScan(prefix, PREFIX_SERIALIZER)) {
+    void forget(String userId, UserState state, long upTo, ToLongFunction<byte[]> receivedAt) {
+        Set<Bytes> erased = new HashSet<>();
+        try (KeyValueIterator<Bytes, byte[]> it = timelines.prefixScan(UserTimeKey.prefix(userId), PREFIX_SERIALIZER)) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
                 if (receivedAt.applyAsLong(entry.value) <= upTo) {
@@ -81,20 +107,10 @@ final class ReorderBuffer {
                 }
             }
         }
-        for (Bytes key : erased) {
-            timelines.delete(key);
-            waiting.delete(key);
-        }
-        long remainingOldest = Long.MAX_VALUE;
-        try (KeyValueIterator<Bytes, ValueAndTimestamp<byte[]>> it = waiting.prefixScan(prefix, PREFIX_SERIALIZER)) {
-            while (it.hasNext()) {
-                remainingOldest = Math.min(remainingOldest, it.next().value.timestamp());
-            }
-        }
-        if (remainingOldest == Long.MAX_VALUE) {
-            oldestArrivalByUser.remove(userId);
-        } else {
-            oldestArrivalByUser.put(userId, remainingOldest);
+        erased.forEach(timelines::delete);
+        if (state != null) {
+            state.setWaiting(new ArrayList<>(state.getWaiting().stream().filter(event -> !erased.contains(keyOf(userId, event))).toList()));
+            track(userId, state);
         }
     }
 
@@ -103,26 +119,26 @@ final class ReorderBuffer {
      *
      * @return the encoded events, in event-time order
      */
-    List<byte[]> removeAll(String userId) {
-        Bytes prefix = UserTimeKey.prefix(userId);
+    List<byte[]> removeAll(String userId, UserState state) {
         List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = timelines.prefixScan(prefix, PREFIX_SERIALIZER)) {
+        try (KeyValueIterator<Bytes, byte[]> it = timelines.prefixScan(UserTimeKey.prefix(userId), PREFIX_SERIALIZER)) {
             it.forEachRemaining(entries::add);
         }
         List<byte[]> events = new ArrayList<>(entries.size());
         for (KeyValue<Bytes, byte[]> entry : entries) {
             timelines.delete(entry.key);
-            waiting.delete(entry.key);
             events.add(entry.value);
+        }
+        if (state != null) {
+            state.setWaiting(new ArrayList<>());
         }
         oldestArrivalByUser.remove(userId);
         return events;
     }
 
-    /** Releases every due event as of {@code now}, user by user. */
-    void releaseDue(long now, Release release) {
+    /** The users with an event due as of {@code now}, oldest first, so output across users follows arrival too. */
+    List<String> dueUsers(long now) {
         long dueUpTo = now - graceMs;
-        // Users are released oldest first, so output across users follows arrival too.
         List<Map.Entry<String, Long>> due = new ArrayList<>();
         oldestArrivalByUser.entrySet().forEach(user -> {
             if (user.getValue() <= dueUpTo) {
@@ -130,39 +146,60 @@ final class ReorderBuffer {
             }
         });
         due.sort(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
-        for (Map.Entry<String, Long> user : due) {
-            releaseUser(user.getKey(), dueUpTo, release);
-        }
+        return due.stream().map(Map.Entry::getKey).toList();
     }
 
-    private void releaseUser(String userId, long dueUpTo, Release release) {
-        List<KeyValue<Bytes, ValueAndTimestamp<byte[]>>> entries = new ArrayList<>();
-        try (KeyValueIterator<Bytes, ValueAndTimestamp<byte[]>> it = waiting.prefixScan(UserTimeKey.prefix(userId), PREFIX_SERIALIZER)) {
-            it.forEachRemaining(entries::add);
+    /** Releases the user's due events as of {@code now}, with every earlier waiting one. */
+    void releaseDue(String userId, UserState state, long now, Release release) {
+        if (state == null) {
+            oldestArrivalByUser.remove(userId);
+            return;
         }
+        long dueUpTo = now - graceMs;
+        List<WaitingEvent> waiting = inTimelineOrder(state);
         int lastDue = -1;
-        for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).value.timestamp() <= dueUpTo) {
+        for (int i = 0; i < waiting.size(); i++) {
+            if (waiting.get(i).getArrival() <= dueUpTo) {
                 lastDue = i;
             }
         }
-        List<KeyValue<byte[], Long>> released = new ArrayList<>(lastDue + 1);
-        for (int i = 0; i <= lastDue; i++) {
-            KeyValue<Bytes, ValueAndTimestamp<byte[]>> entry = entries.get(i);
-            waiting.delete(entry.key);
-            released.add(KeyValue.pair(timelines.get(entry.key), entry.value.timestamp()));
+        releaseUpTo(userId, state, waiting, lastDue, release);
+    }
+
+    /** Releases the first {@code last + 1} of the user's waiting events, given in timeline order. */
+    private void releaseUpTo(String userId, UserState state, List<WaitingEvent> waiting, int last, Release release) {
+        List<KeyValue<byte[], Long>> released = new ArrayList<>(last + 1);
+        for (int i = 0; i <= last; i++) {
+            WaitingEvent event = waiting.get(i);
+            released.add(KeyValue.pair(timelines.get(keyOf(userId, event)), event.getArrival()));
         }
-        long remainingOldest = Long.MAX_VALUE;
-        for (int i = lastDue + 1; i < entries.size(); i++) {
-            remainingOldest = Math.min(remainingOldest, entries.get(i).value.timestamp());
+        state.setWaiting(new ArrayList<>(waiting.subList(last + 1, waiting.size())));
+        track(userId, state);
+        if (!released.isEmpty()) {
+            release.events(userId, state, released);
         }
-        if (remainingOldest == Long.MAX_VALUE) {
+    }
+
+    private void track(String userId, UserState state) {
+        long oldest = state.getWaiting().stream().mapToLong(WaitingEvent::getArrival).min().orElse(Long.MAX_VALUE);
+        if (oldest == Long.MAX_VALUE) {
             oldestArrivalByUser.remove(userId);
         } else {
-            oldestArrivalByUser.put(userId, remainingOldest);
+            oldestArrivalByUser.put(userId, oldest);
         }
-        if (!released.isEmpty()) {
-            release.events(userId, released);
-        }
+    }
+
+    private static List<WaitingEvent> inTimelineOrder(UserState state) {
+        List<WaitingEvent> waiting = new ArrayList<>(state.getWaiting());
+        waiting.sort(TIMELINE_ORDER);
+        return waiting;
+    }
+
+    private static Bytes keyOf(String userId, WaitingEvent event) {
+        return UserTimeKey.of(userId, event.getEventTime(), event.getMessageId());
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

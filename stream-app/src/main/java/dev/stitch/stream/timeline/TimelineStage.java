@@ -3,6 +3,7 @@ package dev.stitch.stream.timeline;
 import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.TimelineEvent;
+import dev.stitch.schema.internal.UserState;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.errors.DeadLetterHeaders;
 import dev.stitch.stream.errors.DeadLetterReason;
@@ -20,6 +21,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +41,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     private final Deserializer<IdentityChange> changeDeserializer;
     private ProcessorContext<String, TimelineOutput> context;
     private ReorderBuffer buffer;
-    private TimelineSequencer sequencer;
+    /** Each user's place in its sequence, counts, and waiting events. */
+    private KeyValueStore<String, UserState> users;
     private ProfileBook profiles;
     private ErasureMemory erasures;
     /** The user ids merged into another (R8), each with the user its events go to: checked for every event. */
@@ -62,9 +65,9 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         metrics = StitchMetrics.of(context);
         deadLetters = DeadLetters.of(context.appConfigs());
         deadLetters.countIn(context.metrics());
-        buffer = new ReorderBuffer(context.getStateStore(Catalogue.REORDER_BUFFER_STORE), context.getStateStore(Catalogue.TIMELINE_STORE),
-                settings.reorderGrace().toMillis());
-        sequencer = new TimelineSequencer(context.getStateStore(Catalogue.USER_STATE_STORE));
+        users = context.getStateStore(Catalogue.USER_STATE_STORE);
+        buffer = new ReorderBuffer(users, context.getStateStore(Catalogue.TIMELINE_STORE), settings.reorderGrace().toMillis(),
+                ReorderBuffer.maxWaitingWithin(settings.limits()));
         profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE), settings.profileBounds());
         erasures = new ErasureMemory(context.getStateStore(Catalogue.RECENT_ERASURES_STORE));
         mergedTimelines = new CachedStore<>(context.getStateStore(Catalogue.MERGED_TIMELINES_STORE));
@@ -102,7 +105,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
             context.forward(new Record<>(mergedInto, new TimelineOutput.Moved(record.value()), record.timestamp(), record.headers()));
             return;
         }
-        if (settings.suppressErasedUsers() && sequencer.isSuppressed(userId)) {
+        UserState state = users.get(userId);
+        if (settings.suppressErasedUsers() && TimelineSequencer.isSuppressed(state)) {
             metrics.suppressed();
             return;
         }
@@ -111,8 +115,12 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         }
         lastRecordWallClock = context.currentSystemTimeMs();
         long eventTime = OrderHeaders.eventTime(record.headers());
-        reached(userId, eventTime, event);
-        buffer.add(userId, eventTime, OrderHeaders.messageId(record.headers()), record.value(), record.timestamp());
+        if (state == null) {
+            state = TimelineSequencer.newUser(eventTime);
+        }
+        reached(userId, state, eventTime, event);
+        buffer.add(userId, state, eventTime, OrderHeaders.messageId(record.headers()), record.value(), record.timestamp(), this::emit);
+        users.put(userId, state);
     }
 
     /**
@@ -120,12 +128,12 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
      * so a query that sees the event on the timeline sees the profile that counts it, and one that sees
      * the count sees the traits of what it counts.
      */
-    private void reached(String userId, long eventTime, TimelineEvent event) {
+    private void reached(String userId, UserState state, long eventTime, TimelineEvent event) {
         int dropped = profiles.note(userId, event.getEvent());
         if (dropped > 0) {
             metrics.profileTraitsDropped(dropped);
         }
-        sequencer.reached(userId, eventTime);
+        TimelineSequencer.reached(state, eventTime);
     }
 
     /**
@@ -150,8 +158,14 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
      */
     private void erase(String userId, IdentityChange erasure) {
         long erasedUpTo = erasure.getTimestamp().toEpochMilli();
-        buffer.forget(userId, erasedUpTo, this::receivedAt);
-        sequencer.forget(userId, settings.suppressErasedUsers());
+        UserState state = users.get(userId);
+        buffer.forget(userId, state, erasedUpTo, this::receivedAt);
+        UserState afterwards = TimelineSequencer.erased(state, settings.suppressErasedUsers());
+        if (afterwards == null) {
+            users.delete(userId);
+        } else {
+            users.put(userId, afterwards);
+        }
         profiles.forget(userId);
         mergedTimelines.delete(userId);
         if (!settings.suppressErasedUsers()) {
@@ -178,14 +192,14 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
      */
     private void moveTo(String userId, String into, long time) {
         String topic = settings.topics().timeline();
-        for (byte[] encoded : buffer.removeAll(userId)) {
+        for (byte[] encoded : buffer.removeAll(userId, users.get(userId))) {
             TimelineEvent event = eventDeserializer.deserialize(topic, encoded);
             event.setStitched(true);
             context.forward(new Record<>(into, new TimelineOutput.Moved(eventSerializer.serialize(topic, event)), time,
                     OrderHeaders.of(event.getEvent())));
         }
         profiles.forget(userId);
-        sequencer.forget(userId, false);
+        users.delete(userId);
         mergedTimelines.put(userId, into);
     }
 
@@ -213,14 +227,21 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     private void releaseDue() {
         // Stream time, moved on by the wall-clock time that passed since the last record.
         long idle = Math.max(0, context.currentSystemTimeMs() - lastRecordWallClock);
-        buffer.releaseDue(context.currentStreamTimeMs() + idle, this::emit);
+        long now = context.currentStreamTimeMs() + idle;
+        for (String userId : buffer.dueUsers(now)) {
+            UserState state = users.get(userId);
+            buffer.releaseDue(userId, state, now, this::emit);
+            if (state != null) {
+                users.put(userId, state);
+            }
+        }
     }
 
-    private void emit(String userId, List<KeyValue<byte[], Long>> eventsWithArrival) {
+    private void emit(String userId, UserState state, List<KeyValue<byte[], Long>> eventsWithArrival) {
         List<TimelineEvent> events = new ArrayList<>(eventsWithArrival.size());
         String topic = settings.topics().timeline();
         eventsWithArrival.forEach(entry -> events.add(eventDeserializer.deserialize(topic, entry.key)));
-        sequencer.place(userId, events);
+        TimelineSequencer.place(userId, state, events);
         for (int i = 0; i < events.size(); i++) {
             TimelineEvent event = events.get(i);
             if (event.getLate()) {

@@ -34,11 +34,10 @@ public final class Catalogue {
     /** Window store. Key: messageId; value: the time it was first seen. */
     public static final String DEDUP_STORE = "seen-message-ids";
 
-    /** Key: {@link UserTimeKey}(userId, event time, messageId) of an event not yet emitted; value: empty, with its arrival time. */
-    public static final String REORDER_BUFFER_STORE = "reorder-buffer";
     /**
-     * Key: userId; value: {@code UserState}, the user's sequence and latest emitted event time, and the
-     * count and first and last event time of the events that reached it (emitted or waiting).
+     * Key: userId; value: {@code UserState}, the user's sequence and latest emitted event time, the
+     * count and first and last event time of the events that reached it (emitted or waiting), and which
+     * of them still wait out the reorder grace.
      */
     public static final String USER_STATE_STORE = "user-state";
     /** Key: {@link UserTimeKey}(userId, event time, messageId); value: the encoded TimelineEvent as it arrived (no sequence yet). The query API's timelines. */

@@ -43,7 +43,7 @@ public final class StitchTopology {
     private static final String[] IDENTITY_STORES = {
             Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE, Catalogue.HISTORY_EXPIRY_STORE};
     private static final String[] TIMELINE_STORES = {
-            Catalogue.REORDER_BUFFER_STORE, Catalogue.USER_STATE_STORE, Catalogue.TIMELINE_STORE, Catalogue.PROFILE_STORE,
+            Catalogue.USER_STATE_STORE, Catalogue.TIMELINE_STORE, Catalogue.PROFILE_STORE,
             Catalogue.RECENT_ERASURES_STORE, Catalogue.MERGED_TIMELINES_STORE};
 
     private StitchTopology() {
@@ -166,8 +166,8 @@ public final class StitchTopology {
 
     /**
      * Caching pays off only where one key is written again within a commit interval: an id's state, a
-     * user's state. Stores whose keys are written once and read by range (dedup, history, reorder
-     * buffer) skip the cache, whose merged cache-and-store iterators would cost more than they save.
+     * user's state. Stores whose keys are written once and read by range (dedup, history,
+     * timelines) skip the cache, whose merged cache-and-store iterators would cost more than they save.
      */
     private static void addStores(StreamsBuilder builder, StitchSettings settings, StitchSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.IDENTITIES_STORE),
@@ -189,9 +189,6 @@ public final class StitchTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(Catalogue.DEDUP_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
-                Stores.persistentTimestampedKeyValueStore(Catalogue.REORDER_BUFFER_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_STATE_STORE),
                 Serdes.String(), serdes.userState()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.TIMELINE_STORE),

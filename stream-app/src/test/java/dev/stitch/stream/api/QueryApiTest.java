@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -156,7 +157,7 @@ class QueryApiTest {
     @Test
     void aUserIdMergedIntoAUserErasedForGoodIsNotFound() throws Exception {
         serveFlow();
-        stitch.<String, UserState>store(Catalogue.USER_STATE_STORE).put("user-gone", new UserState(0L, 0L, "", 0L, 0L, 0L, true));
+        stitch.<String, UserState>store(Catalogue.USER_STATE_STORE).put("user-gone", new UserState(0L, 0L, "", 0L, 0L, 0L, true, List.of()));
         stitch.<String, String>store(Catalogue.MERGED_TIMELINES_STORE).put("user-p", "user-gone");
 
         Answer answer = get("/v1/users/user-p", TOKEN);

@@ -1,9 +1,12 @@
 package dev.stitch.stream.topology;
 
+import dev.stitch.stream.config.RecordLimits;
+import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.topology.StitchDriver.Emitted;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static dev.stitch.stream.topology.SegmentEvents.at;
 import static dev.stitch.stream.topology.SegmentEvents.track;
@@ -78,6 +81,25 @@ class ReorderingTest {
             assertThat(stitch.timeline()).isEmpty();
             stitch.idle(Duration.ofSeconds(3));
             assertThat(stitch.timeline()).containsExactly(new Emitted("alice", "e1", 1L, false, false));
+        }
+    }
+
+    @Test
+    void aFloodForOneUserReleasesItsEarliestEventsAtOnceSoItsStateStaysBounded() {
+        RecordLimits small = RecordLimits.defaults().withMaxRecordBytes(64 * 1024);
+        StitchSettings settings = StitchSettings.defaults().withLimits(small);
+        int maxWaiting = 64 * 1024 / 2 / (2 * Long.BYTES + 4 * small.ids().maxLength() + 2 * Integer.BYTES);
+        try (var stitch = new StitchDriver(settings)) {
+            for (int i = 1; i <= maxWaiting + 3; i++) {
+                stitch.send(track(String.format("e%03d", i), "alice", null, "Step", at(i)), at(1));
+            }
+
+            assertThat(stitch.timeline()).extracting(Emitted::messageId).containsExactly("e001", "e002", "e003");
+            stitch.settle();
+            List<Emitted> rest = stitch.timeline();
+            assertThat(rest).hasSize(maxWaiting);
+            assertThat(rest.get(0)).isEqualTo(new Emitted("alice", "e004", 4L, false, false));
+            assertThat(rest).extracting(Emitted::late).containsOnly(false);
         }
     }
 }
