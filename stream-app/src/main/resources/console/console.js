@@ -275,7 +275,7 @@
       const list = $("search-results");
       matches.forEach((match) => list.appendChild(el("li", {},
         el("button", { type: "button", dataset: { userId: match.userId }, onclick: () => openProfile(match.userId) },
-          match.userId + (match.matchedBy ? " — by " + match.matchedBy + (match.value ? ": " + match.value : "") : "")))));
+          match.userId + matchedBy(match)))));
       if (matches.length === 1) await openProfile(matches[0].userId);
     } catch (e) {
       show(status, "");
@@ -299,6 +299,13 @@
     const asAnonymous = await optional("/v1/anonymous/" + encodeURIComponent(text));
     if (asAnonymous && asAnonymous.userId) return [{ userId: asAnonymous.userId, matchedBy: "anonymous id", value: text }];
     return [];
+  }
+
+  /** How a match was found: " — by email: ada@example.com", " — by trait plan: pro". */
+  function matchedBy(match) {
+    if (!match.matchedBy) return "";
+    const how = match.matchedBy === "trait" && match.trait ? "trait " + match.trait : words(match.matchedBy);
+    return " — by " + how + (match.value ? ": " + match.value : "");
   }
 
   function uniqueUsers(matches) {
