@@ -7,11 +7,18 @@ import dev.stitch.schema.internal.MergeRequest;
 
 /** What the identity stage sends on, each kind to its own topic. */
 public sealed interface IdentityOutput
-        permits IdentityOutput.ToUser, IdentityOutput.Anonymous, IdentityOutput.Change, IdentityOutput.Tombstone, IdentityOutput.Claim,
+        permits IdentityOutput.ToUser, IdentityOutput.ToOwnUser, IdentityOutput.Anonymous, IdentityOutput.Change, IdentityOutput.Tombstone, IdentityOutput.Claim,
         IdentityOutput.Alias, IdentityOutput.Merge {
 
     /** An event for a user's timeline; keyed by canonical userId. */
     record ToUser(TimelineEvent event) implements IdentityOutput {
+    }
+
+    /**
+     * An event for the user whose id keys the record it came in: it is on the user's partition already,
+     * so it reaches the timeline stage without a repartition; keyed by that userId.
+     */
+    record ToOwnUser(TimelineEvent event) implements IdentityOutput {
     }
 
     /** Activity of a not-yet-linked anonymous id (R11); keyed by that id. */

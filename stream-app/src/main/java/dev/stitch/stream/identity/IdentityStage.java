@@ -83,13 +83,13 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
                 claimSecondary(userId, event, ids, out, arrival);
                 return;
             }
-            sendToUser(userId, event, ids, out, arrival);
+            sendToUser(userId, record.key(), event, ids, out, arrival);
             return;
         }
         String anonymousId = ids.anonymousId();
         IdentityState state = identities.get(anonymousId);
         if (state != null && state.getUserId() != null) {
-            sendToUser(state.getUserId(), event, ids, out, arrival);
+            sendToUser(state.getUserId(), record.key(), event, ids, out, arrival);
             return;
         }
         if (state == null) {
@@ -102,10 +102,13 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
 
     /**
      * The event goes to the user; a second anonymous id it carries is claimed for the same user (its
-     * state lives on another partition, so whether it is linked already is decided there).
+     * state lives on another partition, so whether it is linked already is decided there). An event
+     * keyed by its user's id is on that user's partition already (R4) and goes on without a repartition.
      */
-    private static void sendToUser(String userId, SegmentEvent event, EventIds ids, IdentityLinker.Output out, long arrival) {
-        out.send(userId, new IdentityOutput.ToUser(IdentityLinker.forUser(event, userId, false)));
+    private static void sendToUser(String userId, String recordKey, SegmentEvent event, EventIds ids, IdentityLinker.Output out,
+                                   long arrival) {
+        TimelineEvent toUser = IdentityLinker.forUser(event, userId, false);
+        out.send(userId, userId.equals(recordKey) ? new IdentityOutput.ToOwnUser(toUser) : new IdentityOutput.ToUser(toUser));
         claimSecondary(userId, event, ids, out, arrival);
     }
 

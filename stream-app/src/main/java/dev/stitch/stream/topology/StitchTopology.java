@@ -88,6 +88,7 @@ public final class StitchTopology {
                 .process(() -> new IdentityStage(settings), Named.as("identity"), withDedup(IDENTITY_STORES))
                 .split(Named.as("identity-"))
                 .branch((key, value) -> value instanceof IdentityOutput.Claim, Branched.as("claim"))
+                .branch((key, value) -> value instanceof IdentityOutput.ToOwnUser, Branched.as("own-user"))
                 .branch((key, value) -> value instanceof IdentityOutput.Alias, Branched.as("alias"))
                 .branch((key, value) -> value instanceof IdentityOutput.Merge, Branched.as("merge"))
                 .defaultBranch(Branched.as("rest"));
@@ -144,18 +145,25 @@ public final class StitchTopology {
         // 7. Timeline stage, keyed by userId: reorder within the grace period, sequence, emit, and keep
         //    the timelines and profiles the query API serves. Changes of an id's mapping travel with the
         //    events to the users they concern, for the profiles' linked ids. A user merged into another
-        //    sends its timeline and later events there, through the user-moves topic (R8).
+        //    sends its timeline and later events there, through the user-moves topic (R8). Events keyed
+        //    by their own user's id (server-side events) are on the user's partition already: they skip
+        //    the repartition, so the identity and timeline stages are one sub-topology, co-partitioned.
         KStream<String, byte[]> profileChanges = changes
                 .flatMap((id, change) -> change == null ? List.<KeyValue<String, IdentityChange>>of() : ProfileBook.concerned(change),
                         Named.as("changes-by-user"))
                 .process(() -> new IdentityChangeEncoder(serdes.identityChange().serializer(), topics.identityChanges()),
                         Named.as("encode-change"));
+        KStream<String, byte[]> ownUserEvents = identified.get("identity-own-user")
+                .mapValues(value -> ((IdentityOutput.ToOwnUser) value).event(), Named.as("own-user-event"))
+                .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
+                        Named.as("encode-own-user-event"));
         outputs.get("output-to-user")
                 .mapValues(value -> ((IdentityOutput.ToUser) value).event(), Named.as("user-event"))
                 .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
                         Named.as("encode-user-event"))
                 .merge(profileChanges, Named.as("user-records"))
                 .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.bytes())).withName(Catalogue.EVENTS_BY_USER))
+                .merge(ownUserEvents, Named.as("user-records-and-own"))
                 .merge(builder.stream(topics.userMoves(), Consumed.with(serdes.internalKey(), serdes.internalValue(serdes.bytes())).withName("user-moves-source")),
                         Named.as("user-records-and-moves"))
                 .process(() -> new TimelineStage(settings, serdes), Named.as("timeline"), TIMELINE_STORES)
