@@ -4,7 +4,7 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-RUN mvn -B -q -pl stream-app -am package -DskipTests
+RUN mvn -B -q -pl launcher -am package -DskipTests
 
 FROM eclipse-temurin:17-jre-noble
 # The Temurin Ubuntu images come with curl; the health check below needs it, so fail the build
@@ -14,8 +14,8 @@ RUN curl --version >/dev/null \
  && useradd --system --uid 10001 --gid stitch --no-create-home --home-dir /opt/stitch --shell /usr/sbin/nologin stitch \
  && mkdir -p /var/lib/stitch \
  && chown stitch:stitch /var/lib/stitch
-COPY --from=build /src/stream-app/target/lib/ /opt/stitch/lib/
-COPY --from=build /src/stream-app/target/stitch.jar /opt/stitch/stitch.jar
+COPY --from=build /src/launcher/target/lib/ /opt/stitch/lib/
+COPY --from=build /src/launcher/target/stitch.jar /opt/stitch/stitch.jar
 
 # RocksDB state lives in $STITCH_DATA_DIR/streams; keep it on a volume so a restart does not
 # restore every store from its changelog.

@@ -1,6 +1,6 @@
 package dev.stitch.benchmark;
 
-import dev.stitch.stream.launcher.Launcher;
+import dev.stitch.launcher.Launcher;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

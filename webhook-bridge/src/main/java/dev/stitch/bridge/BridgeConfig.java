@@ -2,6 +2,7 @@ package dev.stitch.bridge;
 
 import dev.stitch.config.EnvironmentReader;
 import dev.stitch.config.KafkaConnection;
+import dev.stitch.config.Topic;
 import dev.stitch.events.IdLimits;
 import dev.stitch.events.JunkIds;
 
@@ -64,7 +65,7 @@ public record BridgeConfig(
     public static final int DEFAULT_PORT = 8080;
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
-    public static final String DEFAULT_RAW_TOPIC = "segment.raw";
+    public static final String DEFAULT_RAW_TOPIC = Topic.RAW.defaultName();
     public static final List<String> DEFAULT_BROWSER_ORIGINS = List.of(BrowserCors.ANY_ORIGIN);
 
     public BridgeConfig {
@@ -173,7 +174,7 @@ public record BridgeConfig(
                 Duration.ofMillis(100), Duration.ofMinutes(1));
         Duration retryAfter = read.duration("STITCH_BRIDGE_RETRY_AFTER", DEFAULT_RETRY_AFTER,
                 Duration.ofSeconds(1), Duration.ofHours(1));
-        String topic = read.text("STITCH_TOPIC_RAW", DEFAULT_RAW_TOPIC);
+        String topic = Topic.RAW.readFrom(read);
         JunkIds junk = JunkIds.of(read.list("STITCH_JUNK_IDS", JunkIds.DEFAULT_VALUES));
         IdLimits ids = new IdLimits(read.integer(IdLimits.SETTING, IdLimits.DEFAULT_MAX_LENGTH, 1, 8_192));
         TimestampWindow window = timestampWindow(read);

@@ -59,21 +59,22 @@ final class BridgeRoutes {
         });
 
         // Browsers (analytics.js) post cross-origin as text/plain, which needs no preflight; one is answered
-        // anyway for the allowed origins. The answers themselves carry CORS only for browser keys.
-        router.route("/v1/*").handler(ctx -> {
-            if (BrowserCors.isPreflight(ctx)) {
-                ctx.put(PATH_LABEL, "preflight");
-                cors.answerPreflight(ctx);
-            } else {
-                ctx.next();
-            }
-        });
+        // anyway for the allowed origins. The pixel posts JSON, which does need one, with credentials for its
+        // sendBeacon. The answers themselves carry CORS only for browser keys.
+        router.route("/v1/*").handler(ctx -> preflight(ctx, cors, false));
+        router.route(Endpoint.PIXEL.paths().get(0)).handler(ctx -> preflight(ctx, cors, true));
+        router.routeWithRegex(Endpoint.PIXEL_RANDOMIZED_PATH).handler(ctx -> preflight(ctx, cors, true));
 
         for (Endpoint endpoint : Endpoint.values()) {
             for (String path : endpoint.paths()) {
                 route(router, HttpMethod.POST, path, ctx -> ingestion.handle(ctx, endpoint));
             }
         }
+
+        router.routeWithRegex(HttpMethod.POST, Endpoint.PIXEL_RANDOMIZED_PATH).handler(ctx -> {
+            ctx.put(PATH_LABEL, "/api.*");
+            ingestion.handle(ctx, Endpoint.PIXEL);
+        });
 
         route(router, HttpMethod.GET, "/health/live", ctx -> Answers.send(ctx, 200, status("UP")));
         route(router, HttpMethod.GET, "/health/ready", ctx -> ready(ctx, publisher, config));
@@ -84,7 +85,7 @@ final class BridgeRoutes {
         router.errorHandler(404, ctx -> Answers.error(ctx, 404, "not_found", "there is nothing at " + ctx.request().method()
                 + " " + ctx.request().path() + "; events go to POST " + String.join(", ", eventPaths()), null));
         router.errorHandler(405, ctx -> {
-            boolean eventPath = ctx.request().path().startsWith("/v1/");
+            boolean eventPath = ctx.request().path().startsWith("/v1/") || ctx.request().path().startsWith("/api");
             ctx.response().putHeader(HttpHeaders.ALLOW, eventPath ? "POST" : "GET");
             Answers.error(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path()
                     + "; use " + (eventPath ? "POST" : "GET"), null);
@@ -95,6 +96,15 @@ final class BridgeRoutes {
             Answers.error(ctx, 500, "internal_error", "the bridge failed unexpectedly; the events were not stored", null);
         });
         return router;
+    }
+
+    private static void preflight(RoutingContext ctx, BrowserCors cors, boolean credentials) {
+        if (BrowserCors.isPreflight(ctx)) {
+            ctx.put(PATH_LABEL, "preflight");
+            cors.answerPreflight(ctx, credentials);
+        } else {
+            ctx.next();
+        }
     }
 
     private static void route(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {

@@ -11,8 +11,11 @@ import java.util.Locale;
  * CORS for browser keys only. Preflights ({@code OPTIONS} with {@code Access-Control-Request-Method})
  * are answered for the allowed origins, as they carry no key; an actual request gets
  * {@code Access-Control-Allow-Origin} only once a browser key has authenticated it, so a page can never
- * read the answers of requests made with a server key. No credentials (cookies) are ever allowed: the
- * key travels in the body or the {@code Authorization} header.
+ * read the answers of requests made with a server key. No credentials (cookies) are allowed on Segment's
+ * paths: the key travels in the body or the {@code Authorization} header. The pixel's browser path allows
+ * them, because the pixel's {@code sendBeacon} posts a JSON blob, which browsers send as a credentialed CORS
+ * request whose preflight must allow credentials; the bridge reads no cookie, so a cookie sent along changes
+ * nothing, and the answer ({@code {"success":true}} or a refusal) tells a page nothing it did not send.
  */
 final class BrowserCors {
 
@@ -36,8 +39,12 @@ final class BrowserCors {
                 && ctx.request().getHeader("Access-Control-Request-Method") != null;
     }
 
-    /** Answers a preflight: 204 with the allowed method and headers for an allowed origin, 403 otherwise. */
-    void answerPreflight(RoutingContext ctx) {
+    /**
+     * Answers a preflight: 204 with the allowed method and headers for an allowed origin, 403 otherwise.
+     *
+     * @param credentials whether the request may carry credentials (the pixel's path)
+     */
+    void answerPreflight(RoutingContext ctx, boolean credentials) {
         String origin = ctx.request().getHeader("Origin");
         HttpServerResponse response = ctx.response();
         response.putHeader(HttpHeaders.VARY, "Origin");
@@ -49,18 +56,27 @@ final class BrowserCors {
         response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
                 .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "POST")
                 .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Content-Encoding, Authorization")
-                .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, Integer.toString(PREFLIGHT_MAX_AGE))
-                .setStatusCode(204)
-                .end();
+                .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, Integer.toString(PREFLIGHT_MAX_AGE));
+        if (credentials) {
+            response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+        }
+        response.setStatusCode(204).end();
     }
 
-    /** Lets the page of an allowed origin read the answer to a request a browser key authenticated. */
-    void allowAnswer(RoutingContext ctx) {
+    /**
+     * Lets the page of an allowed origin read the answer to a request a browser key authenticated.
+     *
+     * @param credentials whether the request may carry credentials (the pixel's path)
+     */
+    void allowAnswer(RoutingContext ctx, boolean credentials) {
         String origin = ctx.request().getHeader("Origin");
         HttpServerResponse response = ctx.response();
         response.putHeader(HttpHeaders.VARY, "Origin");
         if (allows(origin) && !response.headWritten()) {
             response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            if (credentials) {
+                response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+            }
         }
     }
 

@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * The paths the bridge takes events on: Segment's tracking API (the long paths, the short forms
- * analytics.js uses, the batch and import paths) and the webhook destination's path.
+ * analytics.js uses, the batch and import paths), the webhook destination's path, and the pixel's
+ * two paths ({@code @usermaven/sdk-js}, whose events are mapped onto Segment's by {@link PixelEventMapper}).
  */
 enum Endpoint {
 
@@ -20,7 +21,19 @@ enum Endpoint {
     /** What analytics-java posts (to {@code /v1/import/}, which the route matches too); the same body as a batch. */
     IMPORT(null, Body.BATCH, "/v1/import"),
     /** Segment's webhook destination: one event, or a JSON array of events (an Actions batch). */
-    WEBHOOK(null, Body.EVENT_OR_ARRAY, "/v1/webhook");
+    WEBHOOK(null, Body.EVENT_OR_ARRAY, "/v1/webhook"),
+    /**
+     * The pixel in a browser: a JSON array of pixel events, or one (its direct sends), the key as {@code ?token=};
+     * with its {@code randomizeUrl} setting, to a path such as {@code /api.6s0g4?p_0g3e1=KEY} ({@link #PIXEL_RANDOMIZED_PATH}).
+     */
+    PIXEL(null, Body.PIXEL, "/api/v1/event"),
+    /** The pixel's server-side path: the same body, from a server, with a server key. */
+    PIXEL_SERVER(null, Body.PIXEL, "/api/v1/s2s/event");
+
+    /** The pixel's browser path when it hides it from blockers: {@code /api.} and a few random letters and digits. */
+    static final String PIXEL_RANDOMIZED_PATH = "/api\\.[0-9a-z]{1,32}";
+    /** The query parameter the key is in on that path: {@code p_} and random letters and digits. */
+    static final String PIXEL_RANDOMIZED_TOKEN_PREFIX = "p_";
 
     /** What a request body holds. */
     enum Body {
@@ -29,7 +42,9 @@ enum Endpoint {
         /** An object with a {@code batch} array of events and batch-level fields. */
         BATCH,
         /** One event object or a JSON array of them. */
-        EVENT_OR_ARRAY
+        EVENT_OR_ARRAY,
+        /** One pixel event object or a JSON array of them, each carrying the key as {@code api_key}. */
+        PIXEL
     }
 
     private final String type;
@@ -66,7 +81,17 @@ enum Endpoint {
      * path of server libraries nor Segment's webhook destination.
      */
     boolean browserMaySend() {
-        return this != IMPORT && this != WEBHOOK;
+        return this != IMPORT && this != WEBHOOK && this != PIXEL_SERVER;
+    }
+
+    /** Whether the events are the pixel's, mapped onto Segment's before they are checked. */
+    boolean pixel() {
+        return body == Body.PIXEL;
+    }
+
+    /** Whether the key may come as the {@code token} query parameter, as the pixel sends it. */
+    boolean tokenInQuery() {
+        return pixel();
     }
 
     /** Whether {@code X-Signature} is checked here when a signing secret is configured. */
@@ -76,7 +101,7 @@ enum Endpoint {
 
     /** The {@code source} recorded on each event. */
     String source() {
-        return "bridge:" + name().toLowerCase(Locale.ROOT);
+        return "bridge:" + name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The largest body read: one event for the single-event paths, a batch otherwise. */

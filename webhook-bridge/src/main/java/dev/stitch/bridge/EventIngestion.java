@@ -22,13 +22,13 @@ import java.util.function.Supplier;
 /**
  * Takes the events of one request, on the event loop and without blocking it:
  * <ol>
- *   <li>checks the write key of the {@code Authorization} header, when there is one, before reading any of
- *       the body (a wrong key's body is drained, never held);</li>
+ *   <li>checks the write key of the {@code Authorization} header, when there is one (on the pixel's paths, else
+ *       the {@code token} query parameter), before reading any of the body (a wrong key's body is drained, never held);</li>
  *   <li>reads the body within the path's limit, each chunk taken from the bytes in flight that all
  *       requests share, within the request timeout;</li>
  *   <li>decompresses gzip within the same limit;</li>
- *   <li>reads the JSON (UTF-8, nesting depth, batch size), checks the body's {@code writeKey} when the
- *       header had none, the key's kind against the path ({@link KeyPermissions}), and on the webhook path
+ *   <li>reads the JSON (UTF-8, nesting depth, batch size), checks the body's {@code writeKey} (the pixel's
+ *       {@code api_key}) when the header had none, the key's kind against the path ({@link KeyPermissions}), and on the webhook path
  *       with a signing secret checks {@code X-Signature};</li>
  *   <li>normalises and checks every event ({@link EventNormaliser}), then what the key's kind may send,
  *       refusing the whole request on the first bad one;</li>
@@ -73,14 +73,14 @@ final class EventIngestion {
         HttpServerRequest request = ctx.request();
         KeyKind headerKind;
         try {
-            headerKind = authenticateHeader(request);
+            headerKind = authenticateBeforeBody(request, endpoint);
         } catch (Refusal refusal) {
             // The body is not needed: drain it without holding it, so the answer reaches the client.
             BoundedBody.discard(request).onComplete(drained -> Answers.refuse(ctx, drained.succeeded() ? refusal : refusal.closingConnection()));
             return;
         }
         if (headerKind != null) {
-            answerWithCors(ctx, headerKind);
+            answerWithCors(ctx, headerKind, endpoint);
         }
         int limit = endpoint.bodyLimit(config.limits());
         Supplier<Refusal> tooLarge = () -> tooLarge(endpoint);
@@ -111,10 +111,21 @@ final class EventIngestion {
         });
     }
 
-    /** The kind of the {@code Authorization} header's key; null when there is no header. */
-    private KeyKind authenticateHeader(HttpServerRequest request) {
-        String headerKey = WriteKeys.fromHeader(request.getHeader(HttpHeaders.AUTHORIZATION));
-        return headerKey == null ? null : requireKnown(headerKey);
+    /**
+     * The kind of the {@code Authorization} header's key, else on the pixel's paths of the {@code token} query
+     * parameter's (or, on its randomized path, the {@code p_...} one's); null when the request has none.
+     */
+    private KeyKind authenticateBeforeBody(HttpServerRequest request, Endpoint endpoint) {
+        String key = WriteKeys.fromHeader(request.getHeader(HttpHeaders.AUTHORIZATION));
+        if (key == null && endpoint.tokenInQuery()) {
+            key = request.getParam("token");
+            for (var parameter : request.params()) {
+                if (key == null && parameter.getKey().startsWith(Endpoint.PIXEL_RANDOMIZED_TOKEN_PREFIX)) {
+                    key = parameter.getValue();
+                }
+            }
+        }
+        return key == null ? null : requireKnown(key);
     }
 
     /** Everything short of publishing: decompression, JSON, the body's key, the key's rights, signature, every event. */
@@ -129,18 +140,21 @@ final class EventIngestion {
         KeyKind kind = headerKind;
         if (kind == null) {
             if (document.writeKey() == null) {
-                throw Refusal.unauthorized("missing_write_key", "no write key: send it as the Basic auth user name "
+                throw Refusal.unauthorized("missing_write_key", endpoint.pixel()
+                        ? "no write key: send it as the \"token\" query parameter (" + endpoint.paths().get(0) + "?token=<write key>), "
+                        + "as \"api_key\" in the event, or as a Bearer token"
+                        : "no write key: send it as the Basic auth user name "
                         + "(Authorization: Basic base64(\"<write key>:\")), as a Bearer token, or as \"writeKey\" in the body");
             }
             kind = requireKnown(document.writeKey());
-            answerWithCors(ctx, kind);
+            answerWithCors(ctx, kind, endpoint);
         }
         KeyPermissions.checkPath(kind, endpoint);
         boolean signed = signature != null && endpoint.signed();
         if (signed) {
             signature.verify(body, document, request.getHeader("X-Signature"));
         }
-        List<SegmentEvent> events = normaliser.normalise(document, endpoint, receivedAt);
+        List<SegmentEvent> events = normaliser.normalise(document, endpoint, receivedAt, endpoint.pixel() ? arrival(request, endpoint) : null);
         KeyPermissions.checkEvents(kind, signed, events, document.events());
         return events;
     }
@@ -153,9 +167,15 @@ final class EventIngestion {
         return kind;
     }
 
-    private void answerWithCors(RoutingContext ctx, KeyKind kind) {
+    /** The bridge reads no forwarding header: the client is the connection's far end, or what a server names in the event. */
+    private static PixelEventMapper.Arrival arrival(HttpServerRequest request, Endpoint endpoint) {
+        String connectionIp = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        return new PixelEventMapper.Arrival(endpoint == Endpoint.PIXEL_SERVER, connectionIp, PixelIpPolicy.of(request.getParam("ip_policy")));
+    }
+
+    private void answerWithCors(RoutingContext ctx, KeyKind kind, Endpoint endpoint) {
         if (kind == KeyKind.BROWSER) {
-            cors.allowAnswer(ctx);
+            cors.allowAnswer(ctx, endpoint.pixel());
         }
     }
 

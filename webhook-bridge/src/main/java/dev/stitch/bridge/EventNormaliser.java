@@ -10,19 +10,23 @@ import dev.stitch.events.JunkIds;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.SegmentEvent;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns the events of one request into records, checking every one before any is published (a
  * request is accepted whole or refused whole):
  * <ol>
  *   <li>each event within the event size limit, as sent;</li>
+ *   <li>on the pixel's paths, the pixel's event mapped onto a Segment event ({@link PixelEventMapper}), itself within
+ *       the event size limit; every refusal after this step names the pixel's field ({@code user.id}, not {@code userId});</li>
  *   <li>on a single-event path, the path's type when the event names none (a different one is refused);</li>
- *   <li>{@code messageId}, when sent, within its length limit;</li>
+ *   <li>{@code messageId}, when sent, within its length limit; a blank one is replaced as a missing one is;</li>
  *   <li>the {@code writeKey} removed, so the secret never reaches Kafka;</li>
  *   <li>batch-level {@code context}, {@code integrations} and {@code sentAt} merged in;</li>
  *   <li>on the tracking API, {@code receivedAt} is the bridge's (one instant per request), whatever the
@@ -59,19 +63,28 @@ final class EventNormaliser {
      * @throws Refusal for the first event, in body order, that cannot be accepted
      */
     List<SegmentEvent> normalise(RequestDocument document, Endpoint endpoint, Instant receivedAt) {
+        return normalise(document, endpoint, receivedAt, null);
+    }
+
+    /**
+     * @param arrival where the request came from, for the pixel's paths; null for the others
+     */
+    List<SegmentEvent> normalise(RequestDocument document, Endpoint endpoint, Instant receivedAt, PixelEventMapper.Arrival arrival) {
+        UnaryOperator<String> names = endpoint.pixel() ? PixelEventMapper::pixelField : UnaryOperator.identity();
         List<SegmentEvent> events = new ArrayList<>(document.events().size());
         for (SentEvent sent : document.events()) {
-            events.add(normalise(sent, document, endpoint, receivedAt));
+            events.add(normalise(sent, document, endpoint, receivedAt, arrival, names));
         }
         return events;
     }
 
-    private SegmentEvent normalise(SentEvent sent, RequestDocument document, Endpoint endpoint, Instant receivedAt) {
+    private SegmentEvent normalise(SentEvent sent, RequestDocument document, Endpoint endpoint, Instant receivedAt,
+                                   PixelEventMapper.Arrival arrival, UnaryOperator<String> names) {
         if (sent.span().length() > limits.maxEventBytes()) {
             throw Refusal.tooLarge("event_too_large", sent.field(null), prefix(sent) + "an event may be at most "
                     + kilobytes(limits.maxEventBytes()) + "; this one is " + String.format(Locale.ROOT, "%,d", sent.span().length()) + " bytes");
         }
-        ObjectNode event = sent.json();
+        ObjectNode event = endpoint.pixel() ? mapPixel(sent, arrival) : sent.json();
         if (endpoint.type() != null) {
             applyPathType(event, endpoint);
         }
@@ -79,7 +92,8 @@ final class EventNormaliser {
         if (messageId != null && (messageId.isTextual() || messageId.isNumber())) {
             String id = messageId.asText();
             if (id.codePointCount(0, id.length()) > limits.maxMessageIdLength()) {
-                throw Refusal.badRequest("message_id_too_long", sent.field("messageId"), prefix(sent) + "\"messageId\" may be at most "
+                throw Refusal.badRequest("message_id_too_long", sent.field(names.apply("messageId")), prefix(sent) + "\""
+                        + names.apply("messageId") + "\" may be at most "
                         + limits.maxMessageIdLength() + " characters; this one has " + id.codePointCount(0, id.length()));
             }
         }
@@ -88,9 +102,11 @@ final class EventNormaliser {
                     + "on /v1/webhook only, where Segment's destinations send it");
         }
         event.remove("writeKey");
-        if (event.path("messageId").isMissingNode() || event.path("messageId").isNull()) {
+        JsonNode sentId = event.path("messageId");
+        if (sentId.isMissingNode() || sentId.isNull() || sentId.isTextual() && sentId.textValue().isBlank()) {
             // As Segment's API does: an event sent without an id is a new event, even when its content
-            // repeats one sent before (two identical page views are two page views).
+            // repeats one sent before (two identical page views are two page views). A blank id is none:
+            // the stream could not deduplicate by it.
             event.put("messageId", UUID.randomUUID().toString());
         }
         document.defaults().applyTo(event);
@@ -100,18 +116,50 @@ final class EventNormaliser {
         SegmentEvent parsed;
         try {
             parsed = SegmentEventParser.parse(event, receivedAt, endpoint.source());
-            checkTimes(event, parsed, receivedAt, endpoint == Endpoint.IMPORT, sent);
+            checkTimes(event, parsed, receivedAt, endpoint == Endpoint.IMPORT, sent, names);
         } catch (InvalidEventException e) {
-            throw refusal(e, event, sent);
+            throw refusal(e, event, sent, names);
         }
-        checkIds(parsed, sent);
+        checkIds(parsed, sent, names);
         return parsed;
     }
 
-    private void checkIds(SegmentEvent event, SentEvent sent) {
+    /** The pixel's event as the Segment event it stands for, refused naming the pixel's field. */
+    private ObjectNode mapPixel(SentEvent sent, PixelEventMapper.Arrival arrival) {
+        ObjectNode mapped;
+        try {
+            mapped = PixelEventMapper.map(sent.json(), arrival);
+        } catch (InvalidEventException e) {
+            JsonNode value = valueAt(sent.json(), e.field());
+            String code = value == null || value.isNull() ? "missing_field" : "invalid_field";
+            throw Refusal.badRequest(code, sent.field(e.field()), prefix(sent) + e.getMessage());
+        }
+        int bytes = mapped.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxEventBytes()) {
+            throw Refusal.tooLarge("event_too_large", sent.field(null), prefix(sent) + "an event may be at most "
+                    + kilobytes(limits.maxEventBytes()) + "; mapped onto a Segment event (its page, campaign and context added) this one is "
+                    + String.format(Locale.ROOT, "%,d", bytes) + " bytes");
+        }
+        return mapped;
+    }
+
+    /** The value at a dotted path such as {@code user.id}; null when a step of it is absent. */
+    private static JsonNode valueAt(JsonNode root, String path) {
+        if (path == null) {
+            return null;
+        }
+        JsonNode node = root;
+        for (String step : path.split("\\.")) {
+            node = node == null ? null : node.get(step);
+        }
+        return node;
+    }
+
+    private void checkIds(SegmentEvent event, SentEvent sent, UnaryOperator<String> names) {
         String tooLong = idLimits.tooLongField(event);
         if (tooLong != null) {
-            throw Refusal.badRequest("id_too_long", sent.field(tooLong), prefix(sent) + "\"" + tooLong + "\" may be at most "
+            String field = names.apply(tooLong);
+            throw Refusal.badRequest("id_too_long", sent.field(field), prefix(sent) + "\"" + field + "\" may be at most "
                     + idLimits.maxLength() + " characters (" + IdLimits.SETTING + ")");
         }
         if (EventIds.of(event, junk).hasIdentity()) {
@@ -126,26 +174,27 @@ final class EventNormaliser {
                 default -> event.getContextAnonymousId();
             };
             if (value != null) {
-                throw Refusal.badRequest("junk_id", sent.field(field), prefix(sent) + "\"" + field + "\" is \"" + shorten(value)
+                throw Refusal.badRequest("junk_id", sent.field(names.apply(field)), prefix(sent) + "\"" + names.apply(field) + "\" is \"" + shorten(value)
                         + "\", which is a placeholder, not an id; send the real " + (field.equals("userId") ? "user id" : "anonymous id")
                         + (SegmentEventParser.DELETE.equals(event.getType()) ? " of the user to erase" : ""));
             }
         }
-        throw Refusal.badRequest("missing_field", sent.field("userId"), prefix(sent) + "the event needs a \"userId\"");
+        throw Refusal.badRequest("missing_field", sent.field(names.apply("userId")), prefix(sent) + "the event needs a \""
+                + names.apply("userId") + "\"");
     }
 
-    private void checkTimes(ObjectNode event, SegmentEvent parsed, Instant now, boolean backfill, SentEvent sent) {
+    private void checkTimes(ObjectNode event, SegmentEvent parsed, Instant now, boolean backfill, SentEvent sent, UnaryOperator<String> names) {
         for (String field : TIME_FIELDS) {
             Instant time = SegmentEventParser.instant(event, field);
             String problem = time == null ? null : window.problem(time, now, backfill);
             if (problem != null) {
-                throw Refusal.badRequest("timestamp_out_of_range", sent.field(field), prefix(sent) + "\"" + field + "\" ("
+                throw Refusal.badRequest("timestamp_out_of_range", sent.field(names.apply(field)), prefix(sent) + "\"" + names.apply(field) + "\" ("
                         + time + ") " + problem);
             }
         }
         String problem = window.problem(parsed.getTimestamp(), now, backfill);
         if (problem != null) {
-            String source = event.hasNonNull("originalTimestamp") ? "originalTimestamp" : "timestamp";
+            String source = names.apply(event.hasNonNull("originalTimestamp") ? "originalTimestamp" : "timestamp");
             throw Refusal.badRequest("timestamp_out_of_range", sent.field(source), prefix(sent) + "the event's time corrected for the "
                     + "client's clock (receivedAt - (sentAt - " + source + ") = " + parsed.getTimestamp() + ") " + problem);
         }
@@ -167,7 +216,7 @@ final class EventNormaliser {
     }
 
     /** missing_field, invalid_field or unknown_type, from what the event holds at the field the parser named. */
-    private static Refusal refusal(InvalidEventException e, ObjectNode event, SentEvent sent) {
+    private static Refusal refusal(InvalidEventException e, ObjectNode event, SentEvent sent, UnaryOperator<String> names) {
         String field = e.field();
         JsonNode value = field == null ? null : event.get(field);
         String code;
@@ -178,7 +227,7 @@ final class EventNormaliser {
         } else {
             code = "invalid_field";
         }
-        return Refusal.badRequest(code, sent.field(field), prefix(sent) + e.getMessage());
+        return Refusal.badRequest(code, sent.field(names.apply(field)), prefix(sent) + e.getMessage());
     }
 
     private static String prefix(SentEvent sent) {

@@ -24,7 +24,7 @@ final class KeyPermissions {
         if (kind == KeyKind.BROWSER && !endpoint.browserMaySend()) {
             throw Refusal.forbidden("server_key_required", null, endpoint.paths().get(0) + " takes a server write key: this is a "
                     + "browser key, which is public (it sits in web pages) and sends only what a browser sends, to /v1/track, "
-                    + "/v1/identify, /v1/page, /v1/screen, /v1/group, /v1/alias, /v1/batch and their short forms");
+                    + "/v1/identify, /v1/page, /v1/screen, /v1/group, /v1/alias, /v1/batch, their short forms and the pixel's /api/v1/event");
         }
     }
 

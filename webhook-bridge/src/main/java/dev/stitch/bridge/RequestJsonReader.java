@@ -54,6 +54,7 @@ final class RequestJsonReader {
                     case EVENT -> readEvent(parser, body, shape);
                     case BATCH -> readBatch(parser, body, shape);
                     case EVENT_OR_ARRAY -> first == JsonToken.START_ARRAY ? readWebhookArray(parser) : readEvent(parser, body, shape);
+                    case PIXEL -> pixelKeyed(first == JsonToken.START_ARRAY ? readWebhookArray(parser) : readEvent(parser, body, shape));
                 };
                 JsonToken trailing = parser.nextToken();
                 if (trailing != null) {
@@ -120,6 +121,12 @@ final class RequestJsonReader {
         return new RequestDocument(readEvents(parser, ""), BatchDefaults.NONE, null, true);
     }
 
+    /** The pixel puts its key in every event as {@code api_key}: the first event's is the body's key. */
+    private static RequestDocument pixelKeyed(RequestDocument document) {
+        String key = document.events().isEmpty() ? null : textOrNull(document.events().get(0).json().get("api_key"));
+        return new RequestDocument(document.events(), document.defaults(), key, document.array());
+    }
+
     /** Reads the array the parser is at, each element an event object, up to the batch limit. */
     private List<SentEvent> readEvents(JsonParser parser, String arrayPath) throws IOException {
         List<SentEvent> events = new ArrayList<>();
@@ -161,6 +168,7 @@ final class RequestJsonReader {
             case EVENT -> "one JSON object, the event";
             case BATCH -> "a JSON object with a \"batch\" array of events";
             case EVENT_OR_ARRAY -> "one event object or a JSON array of event objects";
+            case PIXEL -> "one pixel event object or a JSON array of pixel event objects";
         };
     }
 

@@ -36,7 +36,7 @@ class BridgeInputPropertyTest {
 
     private static final Set<Integer> DOCUMENTED = Set.of(200, 400, 401, 403, 413, 429, 503);
     private static final List<String> PATHS = List.of("/v1/track", "/v1/t", "/v1/identify", "/v1/page", "/v1/screen", "/v1/group",
-            "/v1/alias", "/v1/a", "/v1/batch", "/v1/b", "/v1/import", "/v1/webhook");
+            "/v1/alias", "/v1/a", "/v1/batch", "/v1/b", "/v1/import", "/v1/webhook", "/api/v1/event", "/api/v1/s2s/event", "/api.x1y2z");
     private static final List<String> CONTENT_TYPES = List.of("application/json", "text/plain", "text/plain;charset=UTF-8",
             "application/x-www-form-urlencoded", "image/png", "", "application/json; charset=latin1");
     private static final List<String> TYPES = List.of("track", "identify", "page", "screen", "group", "alias", "delete", "Track", "", "x");

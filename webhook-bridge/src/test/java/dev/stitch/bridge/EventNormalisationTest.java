@@ -43,6 +43,13 @@ class EventNormalisationTest {
     }
 
     @Test
+    void assignsAMessageIdToAnEventWhoseMessageIdIsBlankAsToOneWithout() {
+        running.http.post("/v1/track", "{\"userId\":\"user-1\",\"event\":\"Paid\",\"messageId\":\"  \"}");
+
+        assertThat(running.publisher.events().get(0).getMessageId().toString()).isNotBlank();
+    }
+
+    @Test
     void keepsAContextAnonymousIdFromTheBatchForRouting() {
         String batch = "{\"context\":{\"anonymousId\":\"pixel-7\"},\"batch\":[{\"type\":\"identify\",\"userId\":\"user-1\"}]}";
 

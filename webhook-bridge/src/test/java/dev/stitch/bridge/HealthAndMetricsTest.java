@@ -1,10 +1,11 @@
 package dev.stitch.bridge;
 
 import dev.stitch.bridge.BridgeHttp.Answer;
+import dev.stitch.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static dev.stitch.bridge.BridgeHttp.basic;
 import static dev.stitch.bridge.BridgeHttp.utf8;
@@ -43,7 +44,7 @@ class HealthAndMetricsTest {
     }
 
     @Test
-    void countsRequestsByPathAndStatusEventsProducedAndProduceLatency() throws InterruptedException {
+    void countsRequestsByPathAndStatusEventsProducedAndProduceLatency() {
         running.http.post("/v1/track", "{\"userId\":\"u\",\"event\":\"e\"}");
         running.http.post("/v1/batch", "{\"batch\":[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"a\"},"
                 + "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"b\"}]}");
@@ -70,13 +71,8 @@ class HealthAndMetricsTest {
     }
 
     /** Requests are counted once their answer is written, which may be just after the client has read it. */
-    private String awaitMetrics(String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String metrics = running.http.get("/metrics").body();
-        while (!metrics.contains(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            metrics = running.http.get("/metrics").body();
-        }
-        return metrics;
+    private String awaitMetrics(String expected) {
+        return Eventually.within(Duration.ofSeconds(10), "/metrics showing " + expected).every(Duration.ofMillis(20))
+                .until(() -> running.http.get("/metrics").body(), metrics -> metrics.contains(expected));
     }
 }

@@ -3,6 +3,7 @@ package dev.stitch.bridge;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.serde.AvroSerde;
 import dev.stitch.serde.SchemaRegistry;
+import dev.stitch.testing.Eventually;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,13 +35,10 @@ final class RawTopic {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var ends = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end within 60 s; read " + read.size());
-                }
+            Eventually.within(Duration.ofSeconds(60), topic + " read to its end").every(Duration.ofMillis(1)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-            }
+                return read.size() + " records read";
+            }, count -> partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p)));
         }
         return read;
     }

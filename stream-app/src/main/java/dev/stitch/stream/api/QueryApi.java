@@ -121,7 +121,8 @@ public final class QueryApi implements AutoCloseable {
     }
 
     void serve(StateAccess state) {
-        serving.set(new QueryRoutes.Serving(state, new UserQueries(state, events, timelineTopic), config.withPort(port()).applicationServer()));
+        serving.set(new QueryRoutes.Serving(state, new UserQueries(state, events, timelineTopic), new UserSearch(state),
+                config.withPort(port()).applicationServer()));
     }
 
     @Override

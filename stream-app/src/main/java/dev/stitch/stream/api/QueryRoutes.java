@@ -1,9 +1,14 @@
 package dev.stitch.stream.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stitch.events.IdLimits;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.stream.console.ActivityRing;
 import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.topology.IndexedTraits;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -20,15 +25,18 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
- * The query API's HTTP surface, in one place: the three look-ups and the erasure behind the bearer token,
- * answered from this instance's stores or forwarded to the instance that owns the key; the console's
- * activity feed and its pages; health; metrics.
+ * The query API's HTTP surface, in one place: the look-ups and the erasure behind the bearer token,
+ * answered from this instance's stores or forwarded to the instance that owns the key; the searches,
+ * answered by every instance for its part and merged; the console's activity feed and its pages;
+ * health; metrics.
  */
 final class QueryRoutes {
 
@@ -52,8 +60,12 @@ final class QueryRoutes {
     private static final long FORWARD_TIMEOUT_MS = 5_000;
     private static final String ROUTE_LABEL = "route";
 
+    /** A search's answer: at most this many users unless the caller asks for fewer or more. */
+    static final int DEFAULT_SEARCH_LIMIT = 20;
+    static final int MAX_SEARCH_LIMIT = 100;
+
     /** The application being served: null until it has started. */
-    record Serving(StateAccess state, UserQueries queries, String self) {
+    record Serving(StateAccess state, UserQueries queries, UserSearch search, String self) {
     }
 
     private final Vertx vertx;
@@ -108,6 +120,8 @@ final class QueryRoutes {
                     }
                 });
         route(router, "/v1/anonymous/:anonymousId", routes::anonymous);
+        route(router, "/v1/search", routes::search);
+        route(router, "/v1/users", routes::usersWithTrait);
         route(router, "/v1/activity", new ActivityRoute(activity)::handle);
         router.route().last().handler(ctx ->
                 ApiAnswers.error(ctx, 404, "not_found", "No such path: " + ctx.request().path(), null));
@@ -284,6 +298,162 @@ final class QueryRoutes {
                 (queries, partition) -> queries.anonymous(anonymousId, partition));
     }
 
+    /**
+     * {@code GET /v1/search?q=&limit=}: the users known by {@code q} as a user id, an anonymous id, an
+     * email or a trait value, asked of every instance.
+     */
+    private void search(RoutingContext ctx) {
+        String query = ctx.request().getParam("q");
+        if (refusedText(ctx, "q", query)) {
+            return;
+        }
+        Integer limit = searchLimit(ctx);
+        if (limit == null) {
+            return;
+        }
+        answerFromEveryInstance(ctx, search -> search.search(query, limit), answers -> {
+            List<SearchMatch> matches = new ArrayList<>();
+            answers.forEach(answer -> answer.path("matches").forEach(match -> matches.add(SearchMatch.fromJson(match))));
+            ObjectNode body = SegmentEventParser.JSON.createObjectNode().put("query", query);
+            ArrayNode list = body.putArray("matches");
+            SearchMatch.answer(matches, limit).forEach(match -> list.add(match.json()));
+            return body;
+        });
+    }
+
+    /** {@code GET /v1/users?email=} and {@code GET /v1/users?trait=&value=}: the users with that value, asked of every instance. */
+    private void usersWithTrait(RoutingContext ctx) {
+        String email = ctx.request().getParam("email");
+        String trait = ctx.request().getParam("trait");
+        String value = ctx.request().getParam("value");
+        if (email != null && (trait != null || value != null)) {
+            ApiAnswers.error(ctx, 400, "invalid_parameter", "Give email=, or trait= and value=, not both.", "email");
+            return;
+        }
+        if (email == null && trait == null && value == null) {
+            ApiAnswers.error(ctx, 400, "missing_parameter", "GET /v1/users takes email=, or trait= and value=.", "email");
+            return;
+        }
+        if (email != null) {
+            trait = IndexedTraits.EMAIL;
+            value = email;
+            if (refusedText(ctx, "email", email)) {
+                return;
+            }
+        } else if (refusedText(ctx, "trait", trait) || refusedText(ctx, "value", value)) {
+            return;
+        }
+        Integer limit = searchLimit(ctx);
+        if (limit == null) {
+            return;
+        }
+        String name = trait;
+        String wanted = value;
+        answerFromEveryInstance(ctx, search -> search.usersWith(name, wanted, limit),
+                answers -> UserSearch.users(UserSearch.usersOf(answers), limit));
+    }
+
+    /** Refuses a missing, empty or too long text parameter (400); false when it is fine. */
+    private boolean refusedText(RoutingContext ctx, String parameter, String text) {
+        if (text == null || text.isEmpty()) {
+            ApiAnswers.error(ctx, 400, "missing_parameter", "The parameter " + parameter + " is required.", parameter);
+            return true;
+        }
+        IdLimits limits = erasable.limits();
+        if (limits.tooLong(text)) {
+            ApiAnswers.error(ctx, 400, "query_too_long", parameter + " has " + text.length() + " characters, more than the "
+                    + limits.maxLength() + " a looked-up value may have (" + IdLimits.SETTING + ")", parameter);
+            return true;
+        }
+        return false;
+    }
+
+    /** The search's limit, or null once refused (400). */
+    private static Integer searchLimit(RoutingContext ctx) {
+        try {
+            return limit(ctx.request().getParam("limit"), DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT);
+        } catch (IllegalArgumentException e) {
+            ApiAnswers.error(ctx, 400, "invalid_parameter", e.getMessage(), "limit");
+            return null;
+        }
+    }
+
+    /** A look-up every instance answers from its own partitions. */
+    private interface LocalSearch {
+        ObjectNode apply(UserSearch search);
+    }
+
+    /** Merges the answers of every instance into one. */
+    private interface Merge {
+        ObjectNode apply(List<JsonNode> answers);
+    }
+
+    /**
+     * Answers from this instance's partitions and, unless another instance asked, from every other
+     * instance's (the same request, forwarded as key look-ups are), merged. An instance that cannot
+     * answer makes the whole answer a 503 rather than one without that instance's part.
+     */
+    private void answerFromEveryInstance(RoutingContext ctx, LocalSearch local, Merge merge) {
+        Serving app = serving.get();
+        if (app == null) {
+            ApiAnswers.unavailable(ctx, "The application is starting.");
+            return;
+        }
+        boolean askedByAnInstance = ctx.request().getHeader(FORWARDED_HEADER) != null;
+        Optional<List<Location.Remote>> others = askedByAnInstance ? Optional.of(List.of()) : app.state().otherInstances();
+        if (others.isEmpty()) {
+            ApiAnswers.unavailable(ctx, "The application cannot answer yet: its instances are not known yet.");
+            return;
+        }
+        List<Future<JsonNode>> answers = new ArrayList<>();
+        Future<JsonNode> own = vertx.executeBlocking(() -> local.apply(app.search()), false);
+        answers.add(own);
+        List<String> servedBy = new ArrayList<>(List.of(app.self()));
+        for (Location.Remote other : others.get()) {
+            servedBy.add(other.host() + ":" + other.port());
+            answers.add(ask(ctx, app, other, new Forward(ctx.request().uri(), null, 0)).map(answer -> partOf(other, answer)));
+        }
+        Future.all(answers)
+                .onSuccess(all -> {
+                    ctx.response().putHeader(SERVED_BY_HEADER, String.join(",", servedBy));
+                    ApiAnswers.json(ctx, 200, merge.apply(all.list()).toString());
+                })
+                .onFailure(error -> {
+                    if (error == own.cause()) {
+                        failed(ctx, error);
+                    } else if (error instanceof InstanceRefused refused) {
+                        ApiAnswers.unavailable(ctx, "The instance " + refused.instance.host() + ":" + refused.instance.port()
+                                + " could not answer for its part (" + refused.answer.status() + "): " + refused.answer.body());
+                    } else {
+                        ApiAnswers.unavailable(ctx, "An instance did not answer for its part: " + error.getMessage());
+                    }
+                });
+    }
+
+    /** Another instance's part of a look-up every instance answers. */
+    private static JsonNode partOf(Location.Remote instance, Forwarded answer) {
+        if (answer.status() != 200) {
+            throw new InstanceRefused(instance, answer);
+        }
+        try {
+            return SegmentEventParser.JSON.readTree(answer.body().toString());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the instance " + instance.host() + ":" + instance.port() + " answered no JSON", e);
+        }
+    }
+
+    /** Another instance's answer other than 200 to its part of a look-up every instance answers. */
+    private static final class InstanceRefused extends RuntimeException {
+        private final transient Location.Remote instance;
+        private final transient Forwarded answer;
+
+        InstanceRefused(Location.Remote instance, Forwarded answer) {
+            super("answered " + answer.status(), null, false, false);
+            this.instance = instance;
+            this.answer = answer;
+        }
+    }
+
     /** One look-up against one partition's stores. */
     private interface Read {
         Optional<ObjectNode> apply(UserQueries queries, int partition);
@@ -328,6 +498,18 @@ final class QueryRoutes {
             ApiAnswers.unavailable(ctx, "The key is moving between instances (" + forwardedBy + " sent it here, where it is not).");
             return;
         }
+        ask(ctx, app, owner, sent)
+                .onSuccess(answer -> {
+                    copyHeader(ctx, SERVED_BY_HEADER, answer.servedBy());
+                    copyHeader(ctx, HttpHeaders.RETRY_AFTER.toString(), answer.retryAfter());
+                    ApiAnswers.json(ctx, answer.status(), answer.body().toString());
+                })
+                .onFailure(error -> ApiAnswers.unavailable(ctx, "The instance that owns this key (" + owner.host() + ":"
+                        + owner.port() + ") did not answer: " + error.getMessage()));
+    }
+
+    /** Sends the request to another instance, with the caller's token, marked as forwarded by this one. */
+    private Future<Forwarded> ask(RoutingContext ctx, Serving app, Location.Remote owner, Forward sent) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setHost(owner.host())
@@ -340,17 +522,10 @@ final class QueryRoutes {
         if (sent.mergedFrom() != null) {
             options.putHeader(MERGED_FROM_HEADER, sent.mergedFrom()).putHeader(MERGE_HOPS_HEADER, Integer.toString(sent.hops()));
         }
-        forwarder.request(options)
+        return forwarder.request(options)
                 .compose(request -> request.send())
                 .compose(response -> response.body().map(body -> new Forwarded(response.statusCode(),
-                        response.getHeader(SERVED_BY_HEADER), response.getHeader(HttpHeaders.RETRY_AFTER), body)))
-                .onSuccess(answer -> {
-                    copyHeader(ctx, SERVED_BY_HEADER, answer.servedBy());
-                    copyHeader(ctx, HttpHeaders.RETRY_AFTER.toString(), answer.retryAfter());
-                    ApiAnswers.json(ctx, answer.status(), answer.body().toString());
-                })
-                .onFailure(error -> ApiAnswers.unavailable(ctx, "The instance that owns this key (" + owner.host() + ":"
-                        + owner.port() + ") did not answer: " + error.getMessage()));
+                        response.getHeader(SERVED_BY_HEADER), response.getHeader(HttpHeaders.RETRY_AFTER), body)));
     }
 
     private record Forwarded(int status, String servedBy, String retryAfter, Buffer body) {
@@ -383,17 +558,21 @@ final class QueryRoutes {
     }
 
     static int limit(String text) {
+        return limit(text, DEFAULT_LIMIT, MAX_LIMIT);
+    }
+
+    static int limit(String text, int byDefault, int max) {
         if (text == null || text.isEmpty()) {
-            return DEFAULT_LIMIT;
+            return byDefault;
         }
         try {
             int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
+            if (limit >= 1 && limit <= max) {
                 return limit;
             }
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw new IllegalArgumentException("limit must be a whole number from 1 to " + MAX_LIMIT + ", not '" + text + "'");
+        throw new IllegalArgumentException("limit must be a whole number from 1 to " + max + ", not '" + text + "'");
     }
 }

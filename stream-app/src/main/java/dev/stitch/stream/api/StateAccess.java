@@ -2,6 +2,9 @@ package dev.stitch.stream.api;
 
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import java.util.List;
+import java.util.Optional;
+
 /** The application's state as the query API reads it: where a key lives, and the local stores. */
 interface StateAccess {
 
@@ -14,6 +17,17 @@ interface StateAccess {
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store cannot be read (rebalancing)
      */
     <K, V> ReadOnlyKeyValueStore<K, V> store(String storeName, int partition);
+
+    /**
+     * The store of all of this instance's own partitions together, for the look-ups that every
+     * instance answers for its part (a search).
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store cannot be read (rebalancing)
+     */
+    <K, V> ReadOnlyKeyValueStore<K, V> localStore(String storeName);
+
+    /** The other instances of the application, as Kafka Streams' metadata names them; empty while they are not known. */
+    Optional<List<Location.Remote>> otherInstances();
 
     /** The application's state, as health answers name it. */
     String state();

@@ -5,9 +5,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * State access through Kafka Streams interactive queries: the metadata says which instance's
@@ -48,6 +53,28 @@ final class StreamsStateAccess implements StateAccess {
     public <K, V> ReadOnlyKeyValueStore<K, V> store(String storeName, int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<K, V>keyValueStore())
                 .withPartition(partition));
+    }
+
+    @Override
+    public <K, V> ReadOnlyKeyValueStore<K, V> localStore(String storeName) {
+        return streams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<K, V>keyValueStore()));
+    }
+
+    @Override
+    public Optional<List<Location.Remote>> otherInstances() {
+        if (!streams.state().isRunningOrRebalancing()) {
+            return Optional.empty();
+        }
+        Collection<StreamsMetadata> clients = streams.metadataForAllStreamsClients();
+        if (clients.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(clients.stream()
+                .map(StreamsMetadata::hostInfo)
+                .filter(host -> !host.equals(self) && !host.equals(HostInfo.unavailable()))
+                .distinct()
+                .map(host -> new Location.Remote(host.host(), host.port()))
+                .toList());
     }
 
     @Override

@@ -3,11 +3,14 @@ package dev.stitch.stream.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
+import dev.stitch.schema.internal.Campaign;
 import dev.stitch.schema.internal.IdentityState;
+import dev.stitch.schema.internal.Touch;
 import dev.stitch.schema.internal.TraitValue;
 import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.schema.internal.UserState;
@@ -87,7 +90,7 @@ final class UserQueries {
 
     /**
      * The user's profile: merged traits, linked anonymous ids, user ids merged into it, first and last
-     * seen, event count. It exists from the user's first event on, and counts the events its timeline
+     * seen, event count, first and latest touch. It exists from the user's first event on, and counts the events its timeline
      * shows, emitted or still waiting.
      */
     Optional<ObjectNode> profile(String userId, int partition) {
@@ -118,7 +121,31 @@ final class UserQueries {
         body.put("firstSeen", Instant.ofEpochMilli(user.getFirstSeen()).toString());
         body.put("lastSeen", Instant.ofEpochMilli(user.getLastSeen()).toString());
         body.put("eventCount", user.getEventCount());
+        body.set("firstTouch", profile == null ? null : touchJson(profile.getFirstTouch()));
+        body.set("latestTouch", profile == null ? null : touchJson(profile.getLatestTouch()));
         return Optional.of(body);
+    }
+
+    /** A touch as the profile shows it; JSON null for none. */
+    private static JsonNode touchJson(Touch touch) {
+        if (touch == null) {
+            return NullNode.getInstance();
+        }
+        ObjectNode json = json().put("at", Instant.ofEpochMilli(touch.getAt()).toString()).put("messageId", touch.getMessageId());
+        Campaign campaign = touch.getCampaign();
+        if (campaign == null) {
+            json.putNull("campaign");
+        } else {
+            json.putObject("campaign").put("source", campaign.getSource()).put("medium", campaign.getMedium())
+                    .put("name", campaign.getName()).put("term", campaign.getTerm()).put("content", campaign.getContent());
+        }
+        json.put("referrer", touch.getReferrer());
+        if (touch.getLandingUrl() == null && touch.getLandingPath() == null) {
+            json.putNull("landingPage");
+        } else {
+            json.putObject("landingPage").put("url", touch.getLandingUrl()).put("path", touch.getLandingPath());
+        }
+        return json;
     }
 
     /** Whether the user was erased and its later events are dropped (R13, with suppression). */

@@ -2,6 +2,7 @@ package dev.stitch.stream.config;
 
 import dev.stitch.config.EnvironmentReader;
 import dev.stitch.config.KafkaConnection;
+import dev.stitch.config.Topic;
 import dev.stitch.events.IdLimits;
 import dev.stitch.events.JunkIds;
 import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
@@ -111,14 +112,8 @@ public record AppConfig(
     public static AppConfig fromEnvironment(Map<String, String> env) {
         EnvironmentReader read = new EnvironmentReader(env);
         StitchSettings defaults = StitchSettings.defaults();
-        TopicNames defaultTopics = defaults.topics();
-        TopicNames topics = new TopicNames(
-                read.text("STITCH_TOPIC_RAW", defaultTopics.raw()),
-                read.text("STITCH_TOPIC_TIMELINE", defaultTopics.timeline()),
-                read.text("STITCH_TOPIC_ANONYMOUS", defaultTopics.anonymous()),
-                read.text("STITCH_TOPIC_IDENTITY_CHANGES", defaultTopics.identityChanges()),
-                read.text("STITCH_TOPIC_DLQ", defaultTopics.deadLetters()),
-                read.text("STITCH_TOPIC_USER_MOVES", defaultTopics.userMoves()));
+        TopicNames topics = new TopicNames(Topic.RAW.readFrom(read), Topic.TIMELINE.readFrom(read), Topic.ANONYMOUS.readFrom(read),
+                Topic.IDENTITY_CHANGES.readFrom(read), Topic.DEAD_LETTERS.readFrom(read), Topic.USER_MOVES.readFrom(read));
         StitchSettings settings = new StitchSettings(
                 topics,
                 JunkIds.of(read.list("STITCH_JUNK_IDS", JunkIds.DEFAULT_VALUES)),

@@ -1,7 +1,10 @@
 package dev.stitch.stream.config;
 
+import dev.stitch.config.Topic;
+
 /**
- * The names of the application's topics (docs/architecture.md#topics); all configurable.
+ * The names of the application's topics (docs/architecture.md#topics); all configurable, each by
+ * its {@link Topic} variable.
  *
  * @param userMoves the application's own topic, read and written by it: a merged user's timeline and
  *                  later events on their way to its canonical user (R8). It must have as many
@@ -12,7 +15,7 @@ public record TopicNames(String raw, String timeline, String anonymous, String i
                          String userMoves) {
 
     public static TopicNames defaults() {
-        return new TopicNames("segment.raw", "stitch.timeline", "stitch.anonymous",
-                "stitch.identity-changes", "stitch.dlq", "stitch.user-moves");
+        return new TopicNames(Topic.RAW.defaultName(), Topic.TIMELINE.defaultName(), Topic.ANONYMOUS.defaultName(),
+                Topic.IDENTITY_CHANGES.defaultName(), Topic.DEAD_LETTERS.defaultName(), Topic.USER_MOVES.defaultName());
     }
 }

@@ -2,12 +2,17 @@ package dev.stitch.stream.timeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stitch.events.IdLimits;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.internal.Touch;
+import dev.stitch.schema.internal.TraitValue;
 import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.stream.config.ProfileBounds;
+import dev.stitch.stream.topology.IndexedTraits;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -19,19 +24,26 @@ import java.util.Map;
 
 /**
  * Keeps each user's profile: the traits merged from the user's identify calls (per trait, the value of
- * the latest event time wins, so a late identify does not overwrite a newer value) and the anonymous
- * ids linked to the user, as the identity stage's changes say. Every part is bounded
- * ({@link ProfileBounds}): the newest traits are kept, and the latest ids listed with a count of the rest.
+ * the latest event time wins, so a late identify does not overwrite a newer value), the anonymous ids
+ * linked to the user, as the identity stage's changes say, and the user's first and latest touch
+ * ({@link Touches}). Every part is bounded ({@link ProfileBounds}): the newest traits are kept, and the
+ * latest ids listed with a count of the rest. The users-by-trait store changes here too, with the
+ * traits it indexes ({@link TraitIndex}), since this is the one place profiles change.
  */
 public final class ProfileBook {
 
     private final KeyValueStore<String, UserProfile> profiles;
     private final BoundedTraits traits;
+    private final TraitIndex index;
     private final ProfileBounds bounds;
+    /** Whether the profiles stored before the users-by-trait store existed are known to be indexed. */
+    private boolean existingIndexed;
 
-    ProfileBook(KeyValueStore<String, UserProfile> profiles, ProfileBounds bounds) {
+    ProfileBook(KeyValueStore<String, UserProfile> profiles, KeyValueStore<Bytes, byte[]> usersByTrait, ProfileBounds bounds,
+                IdLimits ids) {
         this.profiles = profiles;
         this.traits = new BoundedTraits(bounds);
+        this.index = new TraitIndex(usersByTrait, new IndexedTraits(ids.maxLength()));
         this.bounds = bounds;
     }
 
@@ -63,6 +75,7 @@ public final class ProfileBook {
      * merge, of user ids merged into it.
      */
     void apply(String userId, IdentityChange change) {
+        indexExisting();
         UserProfile profile = profileOf(userId);
         boolean merge = change.getKind() == ChangeKind.MERGED;
         ListedIds ids = merge
@@ -85,50 +98,96 @@ public final class ProfileBook {
     }
 
     /**
-     * Merges the traits of an identify call into the user's profile; other events leave it as it is.
+     * Merges the traits of an identify call into the user's profile, and takes a touch in when it is
+     * earlier than the first or later than the latest; other events leave the profile as it is, unread.
      *
      * @return how many traits the profile's bounds dropped
      */
     int note(String userId, SegmentEvent event) {
-        if (!"identify".equals(event.getType())) {
+        indexExisting();
+        boolean identify = "identify".equals(event.getType());
+        boolean mayTouch = Touches.mayBeTouch(event.getJson());
+        if (!identify && !mayTouch) {
             return 0;
         }
-        JsonNode incoming = traitsOf(event);
-        if (incoming == null || !incoming.isObject() || incoming.isEmpty()) {
+        JsonNode json = parsed(event);
+        if (json == null) {
             return 0;
         }
-        Map<String, String> values = new LinkedHashMap<>();
-        incoming.properties().forEach(trait -> values.put(trait.getKey(), trait.getValue().toString()));
+        JsonNode incoming = identify ? json.get("traits") : null;
+        boolean hasTraits = incoming != null && incoming.isObject() && !incoming.isEmpty();
+        Touch touch = mayTouch ? Touches.of(event, json) : null;
+        if (!hasTraits && touch == null) {
+            return 0;
+        }
         UserProfile profile = profileOf(userId);
-        BoundedTraits.Merged merged = traits.merge(profile.getTraits(), values, event.getTimestamp().toEpochMilli());
-        if (merged.changed()) {
+        boolean changed = touch != null && Touches.take(profile, touch);
+        int dropped = 0;
+        if (hasTraits) {
+            Map<String, String> values = new LinkedHashMap<>();
+            incoming.properties().forEach(trait -> values.put(trait.getKey(), trait.getValue().toString()));
+            Map<String, String> before = jsonOf(profile.getTraits());
+            BoundedTraits.Merged merged = traits.merge(profile.getTraits(), values, event.getTimestamp().toEpochMilli());
+            if (merged.changed()) {
+                index.changed(userId, before, profile.getTraits());
+                changed = true;
+            }
+            dropped = merged.dropped();
+        }
+        if (changed) {
             profiles.put(userId, profile);
         }
-        return merged.dropped();
+        return dropped;
     }
 
+    /** The user's profile goes (merged into another user, erased), and with it its entries in the users-by-trait store. */
     void forget(String userId) {
-        profiles.delete(userId);
+        indexExisting();
+        UserProfile profile = profiles.get(userId);
+        if (profile != null) {
+            index.removeAll(userId, profile.getTraits());
+            profiles.delete(userId);
+        }
+    }
+
+    /**
+     * On the first record after a start, not in the processor's init: a store written outside a
+     * record's processing has no record to attribute its changelog writes to.
+     */
+    private void indexExisting() {
+        if (!existingIndexed) {
+            index.coverExisting(profiles);
+            existingIndexed = true;
+        }
     }
 
     private UserProfile profileOf(String userId) {
         UserProfile profile = profiles.get(userId);
         if (profile == null) {
-            return new UserProfile(new HashMap<>(), new ArrayList<>(), new ArrayList<>(), 0L, 0L);
+            return new UserProfile(new HashMap<>(), new ArrayList<>(), new ArrayList<>(), 0L, 0L, null, null);
         }
-        // Plain, growable collections instead of the ones Avro read back.
+        // Plain, growable collections instead of the ones Avro read back (a builder's deep copy would
+        // go through Avro's class checks, which only the serde is set up for).
         return new UserProfile(new HashMap<>(profile.getTraits()), new ArrayList<>(profile.getAnonymousIds()),
-                new ArrayList<>(profile.getMergedIds()), profile.getUnlistedAnonymousIds(), profile.getUnlistedMergedIds());
+                new ArrayList<>(profile.getMergedIds()), profile.getUnlistedAnonymousIds(), profile.getUnlistedMergedIds(),
+                profile.getFirstTouch(), profile.getLatestTouch());
     }
 
     private static boolean isEmpty(UserProfile profile) {
         return profile.getTraits().isEmpty() && profile.getAnonymousIds().isEmpty() && profile.getMergedIds().isEmpty()
-                && profile.getUnlistedAnonymousIds() == 0 && profile.getUnlistedMergedIds() == 0;
+                && profile.getUnlistedAnonymousIds() == 0 && profile.getUnlistedMergedIds() == 0
+                && profile.getFirstTouch() == null && profile.getLatestTouch() == null;
     }
 
-    private static JsonNode traitsOf(SegmentEvent event) {
+    private static Map<String, String> jsonOf(Map<String, TraitValue> traits) {
+        Map<String, String> json = new HashMap<>();
+        traits.forEach((name, value) -> json.put(name, value.getJson()));
+        return json;
+    }
+
+    private static JsonNode parsed(SegmentEvent event) {
         try {
-            return SegmentEventParser.JSON.readTree(event.getJson()).get("traits");
+            return SegmentEventParser.JSON.readTree(event.getJson());
         } catch (JsonProcessingException e) {
             // The bridge and the decoder only pass valid JSON; a profile is no reason to stop the stream.
             return null;

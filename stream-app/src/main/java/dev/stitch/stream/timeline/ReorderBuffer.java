@@ -37,9 +37,13 @@ import java.util.function.ToLongFunction;
  */
 final class ReorderBuffer {
 
-    /** Receives one user's due events, encoded, in event-time order, each with the time it arrived. */
+    /** Receives one user's due events, in event-time order. */
     interface Release {
-        void events(String userId, UserState state, List<KeyValue<byte[], Long>> eventsWithArrival);
+        void events(String userId, UserState state, List<Released> events);
+    }
+
+    /** A due event: as it was encoded on arrival, where it sits on the timeline, and when it arrived. */
+    record Released(byte[] encoded, long eventTime, String messageId, long arrival) {
     }
 
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
@@ -168,10 +172,10 @@ final class ReorderBuffer {
 
     /** Releases the first {@code last + 1} of the user's waiting events, given in timeline order. */
     private void releaseUpTo(String userId, UserState state, List<WaitingEvent> waiting, int last, Release release) {
-        List<KeyValue<byte[], Long>> released = new ArrayList<>(last + 1);
+        List<Released> released = new ArrayList<>(last + 1);
         for (int i = 0; i <= last; i++) {
             WaitingEvent event = waiting.get(i);
-            released.add(KeyValue.pair(timelines.get(keyOf(userId, event)), event.getArrival()));
+            released.add(new Released(timelines.get(keyOf(userId, event)), event.getEventTime(), event.getMessageId(), event.getArrival()));
         }
         state.setWaiting(new ArrayList<>(waiting.subList(last + 1, waiting.size())));
         track(userId, state);

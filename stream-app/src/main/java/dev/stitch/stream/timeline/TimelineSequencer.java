@@ -1,6 +1,5 @@
 package dev.stitch.stream.timeline;
 
-import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.UserState;
 import dev.stitch.schema.internal.WaitingEvent;
 
@@ -34,22 +33,20 @@ final class TimelineSequencer {
         state.setEventCount(state.getEventCount() + 1);
     }
 
-    /** Places the events, in the order given, at the end of the user's timeline; sets their fields. */
-    static void place(String userId, UserState state, List<TimelineEvent> events) {
-        for (TimelineEvent event : events) {
-            long time = event.getEvent().getTimestamp().toEpochMilli();
-            String messageId = event.getEvent().getMessageId();
-            boolean late = state.getLastSequence() > 0 && isBefore(time, messageId, state);
-            long sequence = state.getLastSequence() + 1;
-            event.setUserId(userId);
-            event.setSequence(sequence);
-            event.setLate(late);
-            state.setLastSequence(sequence);
-            if (!late) {
-                state.setMaxEventTime(time);
-                state.setMaxMessageId(messageId);
-            }
+    /** An event's place on its user's timeline. */
+    record Place(long sequence, boolean late) {
+    }
+
+    /** Places the event at the end of the user's timeline: the next sequence, late when a later one was emitted already. */
+    static Place next(UserState state, long eventTime, String messageId) {
+        boolean late = state.getLastSequence() > 0 && isBefore(eventTime, messageId, state);
+        long sequence = state.getLastSequence() + 1;
+        state.setLastSequence(sequence);
+        if (!late) {
+            state.setMaxEventTime(eventTime);
+            state.setMaxMessageId(messageId);
         }
+        return new Place(sequence, late);
     }
 
     /** Whether the user was erased and its later events are to be dropped (R13). */

@@ -16,14 +16,12 @@ import dev.stitch.stream.topology.StitchSerdes;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -68,7 +66,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         users = context.getStateStore(Catalogue.USER_STATE_STORE);
         buffer = new ReorderBuffer(users, context.getStateStore(Catalogue.TIMELINE_STORE), settings.reorderGrace().toMillis(),
                 ReorderBuffer.maxWaitingWithin(settings.limits()));
-        profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE), settings.profileBounds());
+        profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE), context.getStateStore(Catalogue.USERS_BY_TRAIT_STORE),
+                settings.profileBounds(), settings.limits().ids());
         erasures = new ErasureMemory(context.getStateStore(Catalogue.RECENT_ERASURES_STORE));
         mergedTimelines = new CachedStore<>(context.getStateStore(Catalogue.MERGED_TIMELINES_STORE));
         if (!settings.suppressErasedUsers()) {
@@ -237,18 +236,14 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         }
     }
 
-    private void emit(String userId, UserState state, List<KeyValue<byte[], Long>> eventsWithArrival) {
-        List<TimelineEvent> events = new ArrayList<>(eventsWithArrival.size());
-        String topic = settings.topics().timeline();
-        eventsWithArrival.forEach(entry -> events.add(eventDeserializer.deserialize(topic, entry.key)));
-        TimelineSequencer.place(userId, state, events);
-        for (int i = 0; i < events.size(); i++) {
-            TimelineEvent event = events.get(i);
-            if (event.getLate()) {
+    private void emit(String userId, UserState state, List<ReorderBuffer.Released> events) {
+        for (ReorderBuffer.Released event : events) {
+            TimelineSequencer.Place place = TimelineSequencer.next(state, event.eventTime(), event.messageId());
+            if (place.late()) {
                 metrics.late();
             }
-            context.forward(new Record<>(userId, new TimelineOutput.Emitted(eventSerializer.serialize(topic, event)),
-                    eventsWithArrival.get(i).value));
+            context.forward(new Record<>(userId, new TimelineOutput.Emitted(
+                    TimelineEventHead.placed(event.encoded(), userId, place.sequence(), place.late())), event.arrival()));
         }
     }
 }

@@ -56,6 +56,12 @@ public final class Catalogue {
     public static final String MERGED_TIMELINES_STORE = "merged-timelines";
     /** Key: userId; value: {@code UserProfile}, the user's merged traits and linked ids, within {@code ProfileBounds}. */
     public static final String PROFILE_STORE = "profiles";
+    /**
+     * Key: {@link UsersByTraitKey}(indexed trait value, trait name, userId); value: empty. Beside each
+     * profile, on its partition: every user with a trait value, found by a prefix scan ({@link IndexedTraits}).
+     * One more key, of an empty value, name and userId, says the profiles stored before the store existed were indexed.
+     */
+    public static final String USERS_BY_TRAIT_STORE = "users-by-trait";
 
     /** Repartition: events whose raw key is not their routing key, re-keyed by it. */
     public static final String INPUT_BY_IDENTITY = "input-by-identity";

@@ -44,7 +44,7 @@ public final class StitchTopology {
             Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE, Catalogue.HISTORY_EXPIRY_STORE};
     private static final String[] TIMELINE_STORES = {
             Catalogue.USER_STATE_STORE, Catalogue.TIMELINE_STORE, Catalogue.PROFILE_STORE,
-            Catalogue.RECENT_ERASURES_STORE, Catalogue.MERGED_TIMELINES_STORE};
+            Catalogue.RECENT_ERASURES_STORE, Catalogue.MERGED_TIMELINES_STORE, Catalogue.USERS_BY_TRAIT_STORE};
 
     private StitchTopology() {
     }
@@ -207,6 +207,8 @@ public final class StitchTopology {
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.PROFILE_STORE),
                 Serdes.String(), serdes.userProfile()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USERS_BY_TRAIT_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()));
     }
 
     private static String[] withDedup(String[] stores) {

@@ -23,9 +23,9 @@ import java.util.stream.Stream;
  * stitching instances the test starts on them, and whatever else it keeps; closed in reverse order
  * after the test. Registered as a JUnit extension.
  */
-final class LocalCluster implements BeforeEachCallback, AfterEachCallback {
+public final class LocalCluster implements BeforeEachCallback, AfterEachCallback {
 
-    static final int PARTITIONS = 4;
+    public static final int PARTITIONS = 4;
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final List<AutoCloseable> running = new ArrayList<>();
@@ -40,16 +40,16 @@ final class LocalCluster implements BeforeEachCallback, AfterEachCallback {
         registryServer = RegistryHttpServer.start(registry, "localhost", 0);
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return broker.bootstrapServers();
     }
 
-    InMemorySchemaRegistry registry() {
+    public InMemorySchemaRegistry registry() {
         return registry;
     }
 
     /** An instance of {@code applicationId}, with a short reorder grace and its query API on a free port. */
-    StitchApplication startInstance(String name, String applicationId, String apiToken) {
+    public StitchApplication startInstance(String name, String applicationId, String apiToken) {
         AppConfig config = AppConfig.fromEnvironment(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "SCHEMA_REGISTRY_URL", registryServer.url(),
@@ -64,7 +64,7 @@ final class LocalCluster implements BeforeEachCallback, AfterEachCallback {
         return keep(StitchApplication.start(config, registry, broker.bootstrapServers()));
     }
 
-    <T extends AutoCloseable> T keep(T part) {
+    public <T extends AutoCloseable> T keep(T part) {
         running.add(part);
         return part;
     }

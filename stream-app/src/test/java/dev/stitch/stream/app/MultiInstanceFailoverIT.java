@@ -1,6 +1,7 @@
 package dev.stitch.stream.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stitch.config.Topic;
 import dev.stitch.embedded.EmbeddedKafkaBroker;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.SegmentEvent;
@@ -9,6 +10,7 @@ import dev.stitch.serde.AvroSerde;
 import dev.stitch.serde.InMemorySchemaRegistry;
 import dev.stitch.serde.RegistryHttpServer;
 import dev.stitch.stream.config.AppConfig;
+import dev.stitch.testing.Eventually;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -25,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -151,50 +154,46 @@ class MultiInstanceFailoverIT {
      * The partitions the instance about to stop processes, once each of its stateful ones has a standby
      * on another instance (the assignment settles over a rebalance or two).
      */
-    private Set<TopicPartition> awaitStandbysOfEveryActivePartition(StitchApplication leaving) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            Set<TopicPartition> active = new HashSet<>();
-            Set<TopicPartition> standbyElsewhere = new HashSet<>();
-            String leavingHost = "localhost:" + leaving.apiPort();
-            for (StreamsMetadata client : leaving.streams().metadataForAllStreamsClients()) {
-                if ((client.host() + ":" + client.port()).equals(leavingHost)) {
-                    active.addAll(client.topicPartitions());
-                } else {
-                    standbyElsewhere.addAll(client.standbyTopicPartitions());
-                }
-            }
-            if (!active.isEmpty() && standbyElsewhere.containsAll(active)) {
-                return active;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the stopping instance's partitions " + active + " never all had a standby elsewhere: "
-                        + standbyElsewhere);
-            }
-            Thread.sleep(200);
+    private Set<TopicPartition> awaitStandbysOfEveryActivePartition(StitchApplication leaving) {
+        return Eventually.within(Duration.ofSeconds(60), "a standby elsewhere of each partition the stopping instance processes")
+                .every(Duration.ofMillis(200))
+                .until(() -> assignment(leaving), Assignment::everyActiveHasAStandbyElsewhere)
+                .active();
+    }
+
+    /** The partitions an instance processes, and those the other instances keep standbys of. */
+    private record Assignment(Set<TopicPartition> active, Set<TopicPartition> standbyElsewhere) {
+        boolean everyActiveHasAStandbyElsewhere() {
+            return !active.isEmpty() && standbyElsewhere.containsAll(active);
         }
     }
 
-    private JsonNode awaitTimeline(StitchApplication app, String userId, int events) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (true) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create("http://localhost:" + app.apiPort() + "/v1/users/" + userId + "/timeline"))
-                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                JsonNode body = SegmentEventParser.JSON.readTree(response.body());
-                if (body.get("events").size() >= events) {
-                    return body;
-                }
+    private static Assignment assignment(StitchApplication instance) {
+        Set<TopicPartition> active = new HashSet<>();
+        Set<TopicPartition> standbyElsewhere = new HashSet<>();
+        String host = "localhost:" + instance.apiPort();
+        for (StreamsMetadata client : instance.streams().metadataForAllStreamsClients()) {
+            if ((client.host() + ":" + client.port()).equals(host)) {
+                active.addAll(client.topicPartitions());
             } else {
-                // While tasks move, the answer is 503 with Retry-After, never a wrong 404.
-                assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+                standbyElsewhere.addAll(client.standbyTopicPartitions());
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(userId + " never had " + events + " events at port " + app.apiPort() + ": " + response.body());
-            }
-            Thread.sleep(100);
         }
+        return new Assignment(active, standbyElsewhere);
+    }
+
+    private JsonNode awaitTimeline(StitchApplication app, String userId, int events) {
+        return Eventually.within(Duration.ofSeconds(90), userId + " with " + events + " events at port " + app.apiPort())
+                .until(() -> askTimeline(app, userId), body -> body.path("events").size() >= events);
+    }
+
+    /** A timeline's answer; while tasks move, it is 503 with Retry-After, never a wrong 404. */
+    private JsonNode askTimeline(StitchApplication app, String userId) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + app.apiPort() + "/v1/users/" + userId + "/timeline"))
+                .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isIn(200, 503);
+        return SegmentEventParser.JSON.readTree(response.body());
     }
 
     private void awaitTimelineRecords(Scenario scenario, int count) {
@@ -207,16 +206,11 @@ class MultiInstanceFailoverIT {
     }
 
     private StitchApplication start(String name, Scenario scenario) {
-        AppConfig config = AppConfig.fromEnvironment(Map.ofEntries(
+        Map<String, String> env = new HashMap<>(Map.ofEntries(
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()),
                 Map.entry("SCHEMA_REGISTRY_URL", registryServer.url()),
                 Map.entry("STITCH_DATA_DIR", dir.resolve(scenario.name()).resolve(name).toString()),
                 Map.entry("STITCH_APPLICATION_ID", "failover-it-" + scenario.name()),
-                Map.entry("STITCH_TOPIC_RAW", scenario.topic("segment.raw")),
-                Map.entry("STITCH_TOPIC_TIMELINE", scenario.topic("stitch.timeline")),
-                Map.entry("STITCH_TOPIC_ANONYMOUS", scenario.topic("stitch.anonymous")),
-                Map.entry("STITCH_TOPIC_IDENTITY_CHANGES", scenario.topic("stitch.identity-changes")),
-                Map.entry("STITCH_TOPIC_DLQ", scenario.topic("stitch.dlq")),
                 Map.entry("STITCH_PARTITIONS", Integer.toString(PARTITIONS)),
                 Map.entry("STITCH_REORDER_GRACE", "300ms"),
                 Map.entry("STITCH_FLUSH_INTERVAL", "100ms"),
@@ -227,6 +221,11 @@ class MultiInstanceFailoverIT {
                 // test's stores are small, so only an instance with the state counts (the default is 10,000).
                 Map.entry("KAFKA_ACCEPTABLE_RECOVERY_LAG", "0"),
                 Map.entry("KAFKA_COMMIT_INTERVAL_MS", "100")));
+        // Every topic of the scenario its own, so that the two runs share nothing.
+        for (Topic topic : Topic.values()) {
+            env.put(topic.setting(), scenario.topic(topic.defaultName()));
+        }
+        AppConfig config = AppConfig.fromEnvironment(env);
         StitchApplication app = StitchApplication.start(config, registry, broker.bootstrapServers());
         instances.add(app);
         return app;

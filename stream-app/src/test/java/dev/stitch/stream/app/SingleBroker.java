@@ -8,7 +8,6 @@ import dev.stitch.serde.InMemorySchemaRegistry;
 import dev.stitch.serde.RegistryHttpServer;
 import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.stream.config.AppConfig;
-import dev.stitch.stream.launcher.Launcher;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,10 +29,9 @@ import java.util.stream.Stream;
 /**
  * One real broker (the topics' default partitions) and registry for each test, in a directory of its
  * own, for the tests that stop, kill and restart one application on the same state: its environment,
- * its input, its timeline read back read_committed, and the launcher run in a separate JVM.
- * Registered as a JUnit extension.
+ * its input, and its timeline read back read_committed. Registered as a JUnit extension.
  */
-final class SingleBroker implements BeforeEachCallback, AfterEachCallback {
+public final class SingleBroker implements BeforeEachCallback, AfterEachCallback {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
 
@@ -60,15 +58,15 @@ final class SingleBroker implements BeforeEachCallback, AfterEachCallback {
         }
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return broker.bootstrapServers();
     }
 
-    SchemaRegistry registry() {
+    public SchemaRegistry registry() {
         return registry;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
@@ -76,7 +74,7 @@ final class SingleBroker implements BeforeEachCallback, AfterEachCallback {
      * The application's environment against this broker: its own application id, a short reorder grace,
      * frequent commits (so a stop lands with work in flight), and {@code more} on top.
      */
-    Map<String, String> env(String applicationIdPrefix, Map<String, String> more) {
+    public Map<String, String> env(String applicationIdPrefix, Map<String, String> more) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "STITCH_API_PORT", "0",
                 "STITCH_API_TOKEN", "test-token",
@@ -91,41 +89,31 @@ final class SingleBroker implements BeforeEachCallback, AfterEachCallback {
         return Map.copyOf(env);
     }
 
-    StitchApplication start(AppConfig config) {
+    public StitchApplication start(AppConfig config) {
         return StitchApplication.start(config, registry, broker.bootstrapServers());
     }
 
-    void createTopics(AppConfig config) {
+    public void createTopics(AppConfig config) {
         var topics = config.settings().topics();
         broker.createTopics(config.partitions(), topics.raw(), topics.timeline(), topics.anonymous(),
                 topics.identityChanges(), topics.deadLetters());
     }
 
-    void produce(AppConfig config, List<SegmentEvent> events) {
+    public void produce(AppConfig config, List<SegmentEvent> events) {
         TestClients.produce(broker.bootstrapServers(), registry, config.settings().topics().raw(), events);
     }
 
-    void awaitTimelineRecords(AppConfig config, int count) {
+    public void awaitTimelineRecords(AppConfig config, int count) {
         TestClients.readUntil(broker.bootstrapServers(), config.settings().topics().timeline(), new StringDeserializer(),
                 timelineDeserializer(), read -> read.size() >= count, WAIT);
     }
 
-    List<ConsumerRecord<String, TimelineEvent>> timeline(AppConfig config) {
+    public List<ConsumerRecord<String, TimelineEvent>> timeline(AppConfig config) {
         return TestClients.readToEnd(broker.bootstrapServers(), config.settings().topics().timeline(), new StringDeserializer(),
                 timelineDeserializer());
     }
 
-    Deserializer<TimelineEvent> timelineDeserializer() {
+    public Deserializer<TimelineEvent> timelineDeserializer() {
         return new AvroSerde<>(TimelineEvent.class, registry).deserializer();
-    }
-
-    /** The launcher's stream command with {@code env} in a separate JVM, on the test's classpath, its output in a log file. */
-    Process startInAnotherProcess(Map<String, String> env) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Launcher.class.getName(), "stream")
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("killed-process.log").toFile());
-        builder.environment().putAll(env);
-        return builder.start();
     }
 }

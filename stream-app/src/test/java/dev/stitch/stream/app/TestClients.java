@@ -5,6 +5,7 @@ import dev.stitch.events.JunkIds;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.serde.AvroSerde;
 import dev.stitch.serde.SchemaRegistry;
+import dev.stitch.testing.Eventually;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,13 +23,13 @@ import java.util.Properties;
 import java.util.function.Predicate;
 
 /** Produces events as the bridge would, and reads topics as a read_committed consumer would, in tests. */
-final class TestClients {
+public final class TestClients {
 
     private TestClients() {
     }
 
     /** Writes events to the raw topic, keyed by their routing key, through the registry serde; waits for every ack. */
-    static void produce(String bootstrap, SchemaRegistry registry, String topic, List<SegmentEvent> events) {
+    public static void produce(String bootstrap, SchemaRegistry registry, String topic, List<SegmentEvent> events) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -42,25 +43,22 @@ final class TestClients {
     }
 
     /** Reads from the beginning until {@code done} holds for what was read, or fails after {@code timeout}. */
-    static <K, V> List<ConsumerRecord<K, V>> readUntil(String bootstrap, String topic, Deserializer<K> keys,
+    public static <K, V> List<ConsumerRecord<K, V>> readUntil(String bootstrap, String topic, Deserializer<K> keys,
                                                        Deserializer<V> values, Predicate<List<ConsumerRecord<K, V>>> done,
                                                        Duration timeout) {
         List<ConsumerRecord<K, V>> read = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(readCommitted(bootstrap), keys, values)) {
             seekToBeginning(consumer, topic);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!done.test(read)) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("gave up after " + timeout + " reading " + topic + "; read " + read.size() + " records");
-                }
+            Eventually.within(timeout, "the records awaited on " + topic).every(Duration.ofMillis(1)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-            }
+                return read.size() + " records read";
+            }, count -> done.test(read));
         }
         return read;
     }
 
     /** Reads everything committed up to the current end of every partition. */
-    static <K, V> List<ConsumerRecord<K, V>> readToEnd(String bootstrap, String topic, Deserializer<K> keys,
+    public static <K, V> List<ConsumerRecord<K, V>> readToEnd(String bootstrap, String topic, Deserializer<K> keys,
                                                        Deserializer<V> values) {
         List<ConsumerRecord<K, V>> read = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(readCommitted(bootstrap), keys, values)) {

@@ -6,6 +6,7 @@ import dev.stitch.schema.TimelineEvent;
 import dev.stitch.serde.AvroSerde;
 import dev.stitch.stream.app.ApiClient.Answer;
 import dev.stitch.stream.config.TopicNames;
+import dev.stitch.testing.Eventually;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -136,13 +137,7 @@ class UserMergeIT {
     }
 
     private void awaitNotFound(StitchApplication app, String path) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Answer answer = api.get(app, path);
-        while (answer.status() != 404 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            answer = api.get(app, path);
-        }
-        assertThat(answer.status()).as(path + " after the erasure: " + answer.json()).isEqualTo(404);
+        api.awaitStatus(app, path, 404);
     }
 
     private static String group(int group) {
@@ -158,39 +153,39 @@ class UserMergeIT {
     }
 
     /** Asks until the group's three names answer for one user with all the group's events. */
-    private String awaitOneCanonical(StitchApplication app, int group) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            Set<String> canonical = new HashSet<>();
-            boolean complete = true;
-            for (int name = 0; name < NAMES; name++) {
-                Answer answer = api.get(app, "/v1/users/" + name(group, name) + "/timeline");
-                if (answer.status() != 200) {
-                    complete = false;
-                    continue;
-                }
-                canonical.add(answer.json().get("userId").asText());
-                complete &= answer.json().get("events").size() == EVENTS_PER_GROUP;
-            }
-            if (complete && canonical.size() == 1) {
-                return canonical.iterator().next();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("group " + group + " answers for " + canonical + ", complete: " + complete);
-            }
-            Thread.sleep(100);
+    private String awaitOneCanonical(StitchApplication app, int group) {
+        GroupAnswer answer = Eventually.within(Duration.ofSeconds(60), "group " + group + "'s names answering for one user with "
+                        + EVENTS_PER_GROUP + " events")
+                .until(() -> askGroup(app, group), GroupAnswer::settled);
+        return answer.canonical().iterator().next();
+    }
+
+    /** Whom a group's names answer for, and whether each answered 200 with all the group's events. */
+    private record GroupAnswer(Set<String> canonical, boolean complete) {
+        boolean settled() {
+            return complete && canonical.size() == 1;
         }
     }
 
-    /** Asks until the anonymous id follows its user into the canonical one. */
-    private Answer awaitPixel(StitchApplication app, String pixel, String canonical) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Answer answer = api.get(app, "/v1/anonymous/" + pixel);
-        while (!canonical.equals(answer.json().path("userId").asText()) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            answer = api.get(app, "/v1/anonymous/" + pixel);
+    private GroupAnswer askGroup(StitchApplication app, int group) throws Exception {
+        Set<String> canonical = new HashSet<>();
+        boolean complete = true;
+        for (int name = 0; name < NAMES; name++) {
+            Answer answer = api.get(app, "/v1/users/" + name(group, name) + "/timeline");
+            if (answer.status() != 200) {
+                complete = false;
+                continue;
+            }
+            canonical.add(answer.json().get("userId").asText());
+            complete &= answer.json().get("events").size() == EVENTS_PER_GROUP;
         }
-        return answer;
+        return new GroupAnswer(canonical, complete);
+    }
+
+    /** Asks until the anonymous id follows its user into the canonical one. */
+    private Answer awaitPixel(StitchApplication app, String pixel, String canonical) {
+        return Eventually.within(Duration.ofSeconds(30), pixel + " answering for " + canonical)
+                .until(() -> api.get(app, "/v1/anonymous/" + pixel), answer -> canonical.equals(answer.json().path("userId").asText()));
     }
 
     private static List<String> messageIds(JsonNode timeline) {

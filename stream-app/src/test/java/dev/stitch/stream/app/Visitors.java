@@ -14,10 +14,10 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Visitors who browse, identify one of three ways, and buy: the traffic of the integration tests. */
-final class Visitors {
+public final class Visitors {
 
     /** Events each visitor sends: what a timeline of one visitor holds in the end. */
-    static final int EVENTS_EACH = 6;
+    public static final int EVENTS_EACH = 6;
 
     private Visitors() {
     }
@@ -27,7 +27,7 @@ final class Visitors {
      * id in context, frontend, or with a second anonymous id in context), another page view, two
      * server-side tracks; visitor after visitor, a second apart.
      */
-    static List<SegmentEvent> events(int visitors) {
+    public static List<SegmentEvent> events(int visitors) {
         List<SegmentEvent> events = new ArrayList<>();
         Instant start = Instant.parse("2026-11-02T09:00:00Z");
         for (int i = 0; i < visitors; i++) {
@@ -52,7 +52,7 @@ final class Visitors {
      * What a read_committed reader of stitch.timeline must find after the traffic of {@code visitors}:
      * every event once, and for each visitor the sequences 1 to {@value #EVENTS_EACH}, in order.
      */
-    static void assertEveryEventOnceInSequence(List<ConsumerRecord<String, TimelineEvent>> timeline, int visitors) {
+    public static void assertEveryEventOnceInSequence(List<ConsumerRecord<String, TimelineEvent>> timeline, int visitors) {
         assertThat(timeline).hasSize(visitors * EVENTS_EACH);
         assertThat(timeline).extracting(r -> r.value().getEvent().getMessageId()).doesNotHaveDuplicates();
         Map<String, List<Long>> sequences = new TreeMap<>();

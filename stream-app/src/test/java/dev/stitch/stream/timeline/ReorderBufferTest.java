@@ -7,7 +7,6 @@ import dev.stitch.stream.topology.StitchSerdes;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -83,8 +82,8 @@ class ReorderBufferTest {
         users.put(userId, state);
     }
 
-    private void record(String userId, UserState state, List<KeyValue<byte[], Long>> events) {
-        events.forEach(event -> released.add(new String(event.key, StandardCharsets.UTF_8) + "@" + event.value));
+    private void record(String userId, UserState state, List<ReorderBuffer.Released> events) {
+        events.forEach(event -> released.add(new String(event.encoded(), StandardCharsets.UTF_8) + "@" + event.arrival()));
     }
 
     private static <K, V> KeyValueStore<K, V> store(String name, Serde<K> keys, Serde<V> values) {
