@@ -5,11 +5,11 @@ import dev.stitch.embedded.EmbeddedKafkaBroker;
 import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.stream.config.AppConfig;
+import dev.stitch.testing.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.support.ui.FluentWait;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -103,15 +103,7 @@ class ConsoleActivityIT {
 
     /** Asks the activity until its rows ("mark messageId", newest first) satisfy {@code done}; answers them. */
     private List<String> awaitListed(StitchApplication app, Predicate<List<String>> done) {
-        List<List<String>> last = new ArrayList<>();
-        return new FluentWait<>(app).withTimeout(WAIT).pollingEvery(Duration.ofMillis(200))
-                .withMessage(() -> "the activity lists what was asked for; it last listed " + last)
-                .until(instance -> {
-                    List<String> rows = rows(instance);
-                    last.clear();
-                    last.add(rows);
-                    return done.test(rows) ? rows : null;
-                });
+        return Eventually.within(WAIT, "the activity lists what was asked for").until(() -> rows(app), done);
     }
 
     private List<String> rows(StitchApplication app) {

@@ -1,4 +1,4 @@
-package dev.stitch.stream.console;
+package dev.stitch.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.segment.analytics.Analytics;
@@ -8,8 +8,8 @@ import com.segment.analytics.messages.Message;
 import com.segment.analytics.messages.TrackMessage;
 import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.events.SegmentEventParser;
-import dev.stitch.stream.app.EmbeddedStack;
 import dev.stitch.stream.config.AppConfig;
+import dev.stitch.testing.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +23,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.URI;
@@ -157,9 +156,9 @@ class ConsoleBrowserIT {
 
         browser.executeScript("usermaven('id', {id: arguments[0], email: arguments[1]});", userId, "grace-" + run + "@example.com");
         // The pixel sends the identify from this page: leaving it before the identify is sent would cancel it.
-        new FluentWait<>(anonymousId).withTimeout(WAIT).pollingEvery(Duration.ofMillis(200))
-                .withMessage("the pixel's identify on the activity feed")
-                .until(id -> api("/v1/activity?type=identify&id=" + URLEncoder.encode(id, StandardCharsets.UTF_8)).get("events").size() > 0);
+        Eventually.within(WAIT, "the pixel's identify on the activity feed")
+                .until(() -> api("/v1/activity?type=identify&id=" + URLEncoder.encode(anonymousId, StandardCharsets.UTF_8)),
+                        answer -> answer.get("events").size() > 0);
 
         signIn(TOKEN);
         openContactsAndSearch(userId);
@@ -193,9 +192,8 @@ class ConsoleBrowserIT {
         String messageId = "secret-" + run;
         assertThat(post("/v1/track", "{\"userId\":\"hidden-user-" + run + "\",\"event\":\"Hidden\",\"messageId\":\"" + messageId + "\"}")
                 .statusCode()).isEqualTo(200);
-        new FluentWait<>(messageId).withTimeout(WAIT).pollingEvery(Duration.ofMillis(200))
-                .withMessage("the event reaches the activity feed")
-                .until(id -> api("/v1/activity?id=hidden-user-" + run).get("events").size() == 1);
+        Eventually.within(WAIT, "the event reaches the activity feed")
+                .until(() -> api("/v1/activity?id=hidden-user-" + run), answer -> answer.get("events").size() == 1);
 
         browser.get(stack.apiUrl() + "/console/");
         waitFor("the sign-in form", d -> browser.findElement(By.id("token")).isDisplayed());
@@ -249,16 +247,15 @@ class ConsoleBrowserIT {
     }
 
     private void awaitAnonymousPageViews(String anonymousId, int count) {
-        new FluentWait<>(anonymousId).withTimeout(WAIT).pollingEvery(Duration.ofMillis(200))
-                .withMessage(() -> count + " anonymous page views of " + anonymousId + " on the activity feed")
-                .until(id -> {
-                    JsonNode events = api("/v1/activity?type=page&id=" + URLEncoder.encode(id, StandardCharsets.UTF_8)).get("events");
+        Eventually.within(WAIT, count + " anonymous page views of " + anonymousId + " on the activity feed")
+                .until(() -> {
+                    JsonNode events = api("/v1/activity?type=page&id=" + URLEncoder.encode(anonymousId, StandardCharsets.UTF_8)).get("events");
                     long anonymous = 0;
                     for (JsonNode event : events) {
                         anonymous += "anonymous".equals(event.get("mark").asText()) ? 1 : 0;
                     }
-                    return anonymous >= count;
-                });
+                    return anonymous;
+                }, anonymous -> anonymous >= count);
     }
 
     /** The backend's part of Method 2, with Segment's own Java client: identify with the cookie in context.anonymousId, then a track. */

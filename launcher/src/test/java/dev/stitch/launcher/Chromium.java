@@ -1,4 +1,4 @@
-package dev.stitch.stream.console;
+package dev.stitch.launcher;
 
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;

@@ -1,4 +1,4 @@
-package dev.stitch.stream.console;
+package dev.stitch.launcher;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,7 +18,7 @@ import java.nio.file.Path;
  */
 final class PixelSite implements AutoCloseable {
 
-    /** Where the build installs the pixel (the exec-maven-plugin's npm install into target/pixel). */
+    /** Where the build installs the pixel (the exec-maven-plugin's npm install into the launcher's target/pixel). */
     static final Path PIXEL = Path.of("target", "pixel", "node_modules", "@usermaven", "sdk-js", "dist", "lib.js");
 
     private final HttpServer server;
