@@ -98,6 +98,7 @@ final class StreamCommand implements Callable<Integer> {
                 + "tracks and identifies, never erasures or merges of two users");
         launcher.out().println("  query API        " + stack.apiUrl() + "/v1/users/{userId}[/timeline], /v1/anonymous/{anonymousId}");
         launcher.out().println("  API token        " + config.api().token());
+        launcher.out().println("  console          " + stack.apiUrl() + "/console/   Events Activity and Contacts Hub; sign in with the API token");
         launcher.out().println("  Kafka            " + stack.bootstrapServers());
         launcher.out().println("  Schema Registry  " + stack.registryUrl());
         launcher.out().println("  data             " + config.dataDir());

@@ -2,6 +2,7 @@ package dev.stitch.stream.api;
 
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.stream.config.ApiConfig;
+import dev.stitch.stream.console.ActivityRing;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -56,10 +57,11 @@ public final class QueryApi implements AutoCloseable {
      * @param events    decodes the stored timeline events
      * @param erasures  where {@code DELETE /v1/users/{userId}} sends privacy requests; its owner closes it
      * @param erasable  which user ids a privacy request may name (the configured junk ids and id limit)
+     * @param activity  the newest events, for the console's Events Activity; its feed is its owner's
      * @throws IllegalStateException when the port cannot be bound, saying so
      */
     public static QueryApi start(ApiConfig config, Deserializer<TimelineEvent> events, String timelineTopic,
-                                 ErasureRequests erasures, ErasableUserIds erasable) {
+                                 ErasureRequests erasures, ErasableUserIds erasable, ActivityRing activity) {
         BearerToken token = new BearerToken(config.token());
         Vertx vertx = Vertx.vertx();
         ApiMetrics metrics = new ApiMetrics();
@@ -67,7 +69,7 @@ public final class QueryApi implements AutoCloseable {
         try {
             HttpClientAgent forwarder = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
             HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-                    .requestHandler(QueryRoutes.create(vertx, token, serving::get, forwarder, erasures, erasable, metrics))
+                    .requestHandler(QueryRoutes.create(vertx, token, serving::get, forwarder, erasures, erasable, activity, metrics))
                     .listen()
                     .toCompletionStage().toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -88,6 +90,13 @@ public final class QueryApi implements AutoCloseable {
             metrics.close();
             throw new IllegalStateException("Interrupted while starting the query API", e);
         }
+    }
+
+    /** As {@link #start(ApiConfig, Deserializer, String, ErasureRequests, ErasableUserIds, ActivityRing)}, with an activity ring nothing feeds. */
+    public static QueryApi start(ApiConfig config, Deserializer<TimelineEvent> events, String timelineTopic,
+                                 ErasureRequests erasures, ErasableUserIds erasable) {
+        return start(config, events, timelineTopic, erasures, erasable,
+                new ActivityRing(config.console().activityEvents(), config.console().erasuresRemembered()));
     }
 
     /** As {@link #start(ApiConfig, Deserializer, String, ErasureRequests, ErasableUserIds)}, with the default junk ids and id limit. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stitch.events.IdLimits;
 import dev.stitch.events.SegmentEventParser;
+import dev.stitch.stream.console.ActivityRing;
 import dev.stitch.stream.topology.Catalogue;
 import dev.stitch.stream.topology.IndexedTraits;
 import io.vertx.core.Future;
@@ -34,7 +35,8 @@ import java.util.function.Supplier;
 /**
  * The query API's HTTP surface, in one place: the look-ups and the erasure behind the bearer token,
  * answered from this instance's stores or forwarded to the instance that owns the key; the searches,
- * answered by every instance for its part and merged; health; metrics.
+ * answered by every instance for its part and merged; the console's activity feed and its pages;
+ * health; metrics.
  */
 final class QueryRoutes {
 
@@ -82,7 +84,7 @@ final class QueryRoutes {
     }
 
     static Router create(Vertx vertx, BearerToken token, Supplier<Serving> serving, HttpClientAgent forwarder,
-                         ErasureRequests erasures, ErasableUserIds erasable, ApiMetrics metrics) {
+                         ErasureRequests erasures, ErasableUserIds erasable, ActivityRing activity, ApiMetrics metrics) {
         QueryRoutes routes = new QueryRoutes(vertx, serving, forwarder, erasures, erasable);
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
@@ -94,6 +96,11 @@ final class QueryRoutes {
         route(router, "/metrics", ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
+        router.route(ConsolePages.PATH + "*").handler(ctx -> {
+            ctx.put(ROUTE_LABEL, ConsolePages.PATH);
+            ctx.next();
+        });
+        ConsolePages.mount(router);
         router.route("/v1/*").handler(ctx -> {
             BearerToken.Presented presented = token.judge(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
             if (presented == BearerToken.Presented.RIGHT) {
@@ -115,6 +122,7 @@ final class QueryRoutes {
         route(router, "/v1/anonymous/:anonymousId", routes::anonymous);
         route(router, "/v1/search", routes::search);
         route(router, "/v1/users", routes::usersWithTrait);
+        route(router, "/v1/activity", new ActivityRoute(activity)::handle);
         router.route().last().handler(ctx ->
                 ApiAnswers.error(ctx, 404, "not_found", "No such path: " + ctx.request().path(), null));
         return router;

@@ -189,7 +189,8 @@ final class UserQueries {
                 .put("receivedAt", event.getReceivedAt().toString())
                 .put("userId", event.getUserId())
                 .put("anonymousId", event.getAnonymousId() != null ? event.getAnonymousId() : event.getContextAnonymousId())
-                .put("stitched", timelineEvent.getStitched());
+                .put("stitched", timelineEvent.getStitched())
+                .put("late", timelineEvent.getLate());
         for (String part : new String[]{"properties", "traits", "context"}) {
             JsonNode value = original.get(part);
             if (value != null) {

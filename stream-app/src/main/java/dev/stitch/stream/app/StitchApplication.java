@@ -6,6 +6,10 @@ import dev.stitch.stream.api.ErasableUserIds;
 import dev.stitch.stream.api.KafkaErasureRequests;
 import dev.stitch.stream.api.QueryApi;
 import dev.stitch.stream.config.AppConfig;
+import dev.stitch.stream.config.ConsoleConfig;
+import dev.stitch.stream.config.TopicNames;
+import dev.stitch.stream.console.ActivityFeed;
+import dev.stitch.stream.console.ActivityRing;
 import dev.stitch.stream.config.StreamsProperties;
 import dev.stitch.stream.errors.RegistryTrouble;
 import dev.stitch.stream.topology.StitchSerdes;
@@ -32,14 +36,16 @@ public final class StitchApplication implements AutoCloseable {
     private final KafkaStreams streams;
     private final QueryApi api;
     private final KafkaErasureRequests erasures;
+    private final ActivityFeed activity;
     private final StateRestoreLog restores;
     private final CloseOptions.GroupMembershipOperation onStop;
 
-    private StitchApplication(KafkaStreams streams, QueryApi api, KafkaErasureRequests erasures, StateRestoreLog restores,
-                              CloseOptions.GroupMembershipOperation onStop) {
+    private StitchApplication(KafkaStreams streams, QueryApi api, KafkaErasureRequests erasures, ActivityFeed activity,
+                              StateRestoreLog restores, CloseOptions.GroupMembershipOperation onStop) {
         this.streams = streams;
         this.api = api;
         this.erasures = erasures;
+        this.activity = activity;
         this.restores = restores;
         this.onStop = onStop;
     }
@@ -55,14 +61,17 @@ public final class StitchApplication implements AutoCloseable {
         clients.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         KafkaErasureRequests erasures = new KafkaErasureRequests(only(ProducerConfig.configNames(), clients), serdes.segmentEvent().serializer(),
                 config.settings().topics().raw());
+        ConsoleConfig console = config.api().console();
+        ActivityRing ring = new ActivityRing(console.activityEvents(), console.erasuresRemembered());
         QueryApi api;
         try {
             api = QueryApi.start(config.api(), serdes.timelineEvent().deserializer(), config.settings().topics().timeline(), erasures,
-                    new ErasableUserIds(config.settings().junkIds(), config.settings().limits().ids()));
+                    new ErasableUserIds(config.settings().junkIds(), config.settings().limits().ids()), ring);
         } catch (RuntimeException e) {
             erasures.close();
             throw e;
         }
+        ActivityFeed activity = null;
         try {
             Properties props = streamsProperties(config, bootstrapServers);
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.api().withPort(api.port()).applicationServer());
@@ -71,11 +80,18 @@ public final class StitchApplication implements AutoCloseable {
             streams.setUncaughtExceptionHandler(StitchApplication::onStreamThreadFailure);
             StateRestoreLog restores = new StateRestoreLog();
             streams.setGlobalStateRestoreListener(restores);
+            TopicNames topics = config.settings().topics();
+            activity = ActivityFeed.start(clients, new ActivityFeed.Topics(topics.timeline(), topics.anonymous(), topics.identityChanges(),
+                    console.activityEvents(), console.erasuresRemembered()), serdes.timelineEvent().deserializer(),
+                    serdes.identityChange().deserializer(), ring);
             streams.start();
             api.serve(streams);
-            return new StitchApplication(streams, api, erasures, restores, config.recovery().leaveGroupOnStop()
+            return new StitchApplication(streams, api, erasures, activity, restores, config.recovery().leaveGroupOnStop()
                     ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
         } catch (RuntimeException e) {
+            if (activity != null) {
+                activity.close();
+            }
             api.close();
             erasures.close();
             throw e;
@@ -167,6 +183,7 @@ public final class StitchApplication implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        activity.close();
         erasures.close();
         streams.close(CloseOptions.groupMembershipOperation(onStop).withTimeout(CLOSE_TIMEOUT));
     }
