@@ -8,7 +8,7 @@ import dev.stitch.stream.api.QueryApi;
 import dev.stitch.stream.config.AppConfig;
 import dev.stitch.stream.config.StreamsProperties;
 import dev.stitch.stream.errors.RegistryTrouble;
-import dev.stitch.stream.topology.StitchSerdes;
+import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.topology.StitchTopology;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.RecordTooLargeException;

@@ -2,7 +2,7 @@ package dev.stitch.stream.identity;
 
 import dev.stitch.schema.internal.LinkClaim;
 import dev.stitch.schema.internal.MergeRequest;
-import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.state.Catalogue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

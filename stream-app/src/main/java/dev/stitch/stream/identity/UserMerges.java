@@ -5,7 +5,7 @@ import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.internal.LinkClaim;
 import dev.stitch.schema.internal.MergeRequest;
 import dev.stitch.stream.metrics.StitchMetrics;
-import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.state.Catalogue;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

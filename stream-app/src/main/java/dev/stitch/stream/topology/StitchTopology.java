@@ -13,6 +13,8 @@ import dev.stitch.stream.identity.IdentityStage;
 import dev.stitch.stream.identity.LinkAnswers;
 import dev.stitch.stream.identity.LinkClaims;
 import dev.stitch.stream.identity.UserMerges;
+import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.timeline.IdentityChangeEncoder;
 import dev.stitch.stream.timeline.ProfileBook;
 import dev.stitch.stream.timeline.TimelineEventEncoder;

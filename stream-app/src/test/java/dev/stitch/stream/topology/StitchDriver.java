@@ -9,6 +9,7 @@ import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.config.StreamsProperties;
 import dev.stitch.stream.metrics.StitchMetrics;
+import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.timeline.OrderHeaders;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;

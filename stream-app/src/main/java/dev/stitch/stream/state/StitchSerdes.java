@@ -1,4 +1,4 @@
-package dev.stitch.stream.topology;
+package dev.stitch.stream.state;
 
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.SegmentEvent;
