@@ -99,16 +99,16 @@ public final class StitchTopology {
         //    a user id is merged. Merges and erasures change the user-name graph on its one partition, in
         //    one order (R8, R13); what they change goes on as claims and identity changes.
         Map<String, KStream<String, IdentityOutput>> aliases = identified.get("identity-alias")
-                .mapValues(value -> ((IdentityOutput.Alias) value).request(), Named.as("alias-request"))
-                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.mergeRequest())).withName(Catalogue.ALIAS_CHECKS))
+                .mapValues(value -> ((IdentityOutput.Alias) value).alias(), Named.as("alias-request"))
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.userAlias())).withName(Catalogue.ALIAS_CHECKS))
                 .process(AliasCheck::new, Named.as("check-alias"), Catalogue.IDENTITIES_STORE)
                 .split(Named.as("alias-"))
                 .branch((key, value) -> value instanceof IdentityOutput.Claim, Branched.as("claim"))
                 .defaultBranch(Branched.as("merge"));
         Map<String, KStream<String, IdentityOutput>> merged = identified.get("identity-merge")
                 .merge(aliases.get("alias-merge"), Named.as("merges"))
-                .mapValues(value -> ((IdentityOutput.Merge) value).request(), Named.as("merge-request"))
-                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.mergeRequest())).withName(Catalogue.MERGE_REQUESTS)
+                .mapValues(value -> ((IdentityOutput.Merge) value).change(), Named.as("merge-request"))
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.userNameChange())).withName(Catalogue.MERGE_REQUESTS)
                         .withNumberOfPartitions(1))
                 .process(UserMerges::new, Named.as("merge-users"), Catalogue.USER_NAMES_STORE, Catalogue.NAMES_BY_USER_STORE)
                 .split(Named.as("merges-"))
@@ -121,11 +121,11 @@ public final class StitchTopology {
         KStream<String, IdentityOutput> linked = identified.get("identity-claim")
                 .merge(aliases.get("alias-claim").merge(merged.get("merges-claim"), Named.as("alias-and-merge-claims")),
                         Named.as("claims"))
-                .mapValues(value -> ((IdentityOutput.Claim) value).claim(), Named.as("link-claim"))
-                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.linkClaim())).withName(Catalogue.LINK_CLAIMS))
+                .mapValues(value -> ((IdentityOutput.Claim) value).command(), Named.as("link-claim"))
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.linkCommand())).withName(Catalogue.LINK_CLAIMS))
                 .process(() -> new LinkClaims(settings), Named.as("claim-link"), Catalogue.USER_LINKS_STORE,
                         Catalogue.ERASED_USERS_STORE, Catalogue.MERGED_USERS_STORE)
-                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.linkRequest())).withName(Catalogue.LINK_ANSWERS))
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.linkAnswer())).withName(Catalogue.LINK_ANSWERS))
                 .process(() -> new LinkAnswers(settings), Named.as("answer-link"), IDENTITY_STORES);
 
         Map<String, KStream<String, IdentityOutput>> outputs = identified.get("identity-rest")
