@@ -6,7 +6,7 @@ import dev.stitch.serde.AvroSerde;
 import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.config.TopicNames;
-import dev.stitch.stream.topology.StitchSerdes;
+import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.topology.StitchTopology;
 
 import java.time.Duration;

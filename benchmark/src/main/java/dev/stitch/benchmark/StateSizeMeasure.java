@@ -9,7 +9,7 @@ import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.config.StreamsProperties;
 import dev.stitch.stream.config.TopicNames;
 import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
-import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.state.Catalogue;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;

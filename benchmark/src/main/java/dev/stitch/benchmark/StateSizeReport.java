@@ -2,7 +2,7 @@ package dev.stitch.benchmark;
 
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
-import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.state.Catalogue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.rocksdb.RocksDB;
 

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stitch.events.IdLimits;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.stream.console.ActivityRing;
-import dev.stitch.stream.topology.Catalogue;
-import dev.stitch.stream.topology.IndexedTraits;
+import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.IndexedTraits;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -29,8 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The query API's HTTP surface, in one place: the look-ups and the erasure behind the bearer token,

@@ -1,6 +1,6 @@
 package dev.stitch.stream.api;
 
-import dev.stitch.stream.topology.UserTimeKey;
+import dev.stitch.stream.state.UserTimeKey;
 import org.apache.kafka.common.utils.Bytes;
 
 import java.nio.charset.StandardCharsets;

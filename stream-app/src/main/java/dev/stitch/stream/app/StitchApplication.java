@@ -12,7 +12,7 @@ import dev.stitch.stream.console.ActivityFeed;
 import dev.stitch.stream.console.ActivityRing;
 import dev.stitch.stream.config.StreamsProperties;
 import dev.stitch.stream.errors.RegistryTrouble;
-import dev.stitch.stream.topology.StitchSerdes;
+import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.topology.StitchTopology;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.RecordTooLargeException;

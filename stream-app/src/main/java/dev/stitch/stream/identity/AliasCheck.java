@@ -1,8 +1,11 @@
 package dev.stitch.stream.identity;
 
-import dev.stitch.schema.internal.LinkClaim;
-import dev.stitch.schema.internal.MergeRequest;
-import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.schema.internal.ClaimAliasedId;
+import dev.stitch.schema.internal.LinkCommand;
+import dev.stitch.schema.internal.MergeUser;
+import dev.stitch.schema.internal.UserAlias;
+import dev.stitch.schema.internal.UserNameChange;
+import dev.stitch.stream.state.Catalogue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -14,7 +17,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * held to the limit, R7); any other id is a user id, merged into the alias's user (R8). So the
  * user-name graph holds user ids only, and no id is both an anonymous id and a user's name.
  */
-public final class AliasCheck implements Processor<String, MergeRequest, String, IdentityOutput> {
+public final class AliasCheck implements Processor<String, UserAlias, String, IdentityOutput> {
 
     private ProcessorContext<String, IdentityOutput> context;
     private KeyValueStore<String, ?> identities;
@@ -26,13 +29,15 @@ public final class AliasCheck implements Processor<String, MergeRequest, String,
     }
 
     @Override
-    public void process(Record<String, MergeRequest> record) {
-        MergeRequest alias = record.value();
-        if (identities.get(alias.getId()) != null) {
-            context.forward(record.withKey(alias.getInto()).withValue(new IdentityOutput.Claim(new LinkClaim(alias.getId(),
-                    alias.getMessageId(), alias.getTimestamp(), null, false, null, true))));
+    public void process(Record<String, UserAlias> record) {
+        UserAlias alias = record.value();
+        if (identities.get(alias.getPreviousId()) != null) {
+            LinkCommand claim = new LinkCommand(new ClaimAliasedId(alias.getPreviousId()), alias.getMessageId(), alias.getTimestamp());
+            context.forward(record.withKey(alias.getUserId()).withValue(new IdentityOutput.Claim(claim)));
         } else {
-            context.forward(record.withValue(new IdentityOutput.Merge(alias)));
+            UserNameChange merge = new UserNameChange(new MergeUser(alias.getPreviousId(), alias.getUserId()),
+                    alias.getMessageId(), alias.getTimestamp());
+            context.forward(record.withValue(new IdentityOutput.Merge(merge)));
         }
     }
 }

@@ -2,8 +2,8 @@ package dev.stitch.stream.identity;
 
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.internal.IdentityState;
-import dev.stitch.stream.topology.Catalogue;
-import dev.stitch.stream.topology.UserTimeKey;
+import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.UserTimeKey;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;

@@ -2,8 +2,9 @@ package dev.stitch.stream.identity;
 
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.TimelineEvent;
-import dev.stitch.schema.internal.LinkClaim;
-import dev.stitch.schema.internal.MergeRequest;
+import dev.stitch.schema.internal.LinkCommand;
+import dev.stitch.schema.internal.UserAlias;
+import dev.stitch.schema.internal.UserNameChange;
 
 /** What the identity stage sends on, each kind to its own topic. */
 public sealed interface IdentityOutput
@@ -33,15 +34,15 @@ public sealed interface IdentityOutput
     record Tombstone() implements IdentityOutput {
     }
 
-    /** Asks the user's partition to let an anonymous id link to the user (R7); keyed by the userId. */
-    record Claim(LinkClaim claim) implements IdentityOutput {
+    /** Asks the user's partition to link, move or erase the user's anonymous ids (R7, R8, R13); keyed by the userId. */
+    record Claim(LinkCommand command) implements IdentityOutput {
     }
 
     /** An alias whose previousId is checked on that id's own partition: an anonymous id is linked, a user id merged (R8); keyed by the previousId. */
-    record Alias(MergeRequest request) implements IdentityOutput {
+    record Alias(UserAlias alias) implements IdentityOutput {
     }
 
     /** Asks the one partition that owns the user-name graph to merge or erase a user (R8, R13); any key. */
-    record Merge(MergeRequest request) implements IdentityOutput {
+    record Merge(UserNameChange change) implements IdentityOutput {
     }
 }

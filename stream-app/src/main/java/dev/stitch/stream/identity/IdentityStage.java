@@ -6,12 +6,15 @@ import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
+import dev.stitch.schema.internal.ClaimAnonymousId;
+import dev.stitch.schema.internal.EraseUserNames;
 import dev.stitch.schema.internal.IdentityState;
-import dev.stitch.schema.internal.LinkClaim;
-import dev.stitch.schema.internal.MergeRequest;
+import dev.stitch.schema.internal.LinkCommand;
+import dev.stitch.schema.internal.UserAlias;
+import dev.stitch.schema.internal.UserNameChange;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
-import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.state.Catalogue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -78,8 +81,8 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
             String anonymousId = ids.anonymousId();
             if (anonymousId != null && !isLinkedTo(anonymousId, userId)) {
                 // The event waits for the answer, so that the history the link stitches reaches the user first (R2).
-                out.send(userId, new IdentityOutput.Claim(new LinkClaim(anonymousId, event.getMessageId(),
-                        Instant.ofEpochMilli(arrival), event, false, null, false)));
+                out.send(userId, new IdentityOutput.Claim(new LinkCommand(new ClaimAnonymousId(anonymousId, event), event.getMessageId(),
+                        Instant.ofEpochMilli(arrival))));
                 claimSecondary(userId, event, ids, out, arrival);
                 return;
             }
@@ -114,8 +117,9 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
 
     private static void claimSecondary(String userId, SegmentEvent event, EventIds ids, IdentityLinker.Output out, long arrival) {
         if (ids.secondaryAnonymousId() != null) {
-            out.send(userId, new IdentityOutput.Claim(new LinkClaim(ids.secondaryAnonymousId(), event.getMessageId(),
-                    Instant.ofEpochMilli(arrival), null, false, null, false)));
+            // The event went on at once: the claim carries none.
+            ClaimAnonymousId claim = ClaimAnonymousId.newBuilder().setAnonymousId(ids.secondaryAnonymousId()).build();
+            out.send(userId, new IdentityOutput.Claim(new LinkCommand(claim, event.getMessageId(), Instant.ofEpochMilli(arrival))));
         }
     }
 
@@ -126,7 +130,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
      */
     private void erase(String userId, SegmentEvent event, IdentityLinker.Output out) {
         identities.delete(userId);
-        out.send(userId, new IdentityOutput.Merge(new MergeRequest(userId, null, event.getMessageId(), event.getReceivedAt())));
+        out.send(userId, new IdentityOutput.Merge(new UserNameChange(new EraseUserNames(userId), event.getMessageId(), event.getReceivedAt())));
     }
 
     /**
@@ -141,7 +145,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         String previousId = settings.junkIds().usableOrNull(event.getPreviousId());
         if (previousId != null && !previousId.equals(userId) && !previousId.equals(ids.anonymousId())
                 && !previousId.equals(ids.secondaryAnonymousId())) {
-            out.send(previousId, new IdentityOutput.Alias(new MergeRequest(previousId, userId, event.getMessageId(), event.getReceivedAt())));
+            out.send(previousId, new IdentityOutput.Alias(new UserAlias(previousId, userId, event.getMessageId(), event.getReceivedAt())));
         }
     }
 

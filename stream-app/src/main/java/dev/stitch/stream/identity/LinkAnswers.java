@@ -2,22 +2,31 @@ package dev.stitch.stream.identity;
 
 import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
+import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.internal.AliasGranted;
+import dev.stitch.schema.internal.EraseClaimingId;
+import dev.stitch.schema.internal.EraseLinkedId;
+import dev.stitch.schema.internal.FollowUser;
 import dev.stitch.schema.internal.IdentityState;
-import dev.stitch.schema.internal.LinkRequest;
+import dev.stitch.schema.internal.LinkAnswer;
+import dev.stitch.schema.internal.LinkGranted;
+import dev.stitch.schema.internal.LinkRefused;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
-import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.state.Catalogue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.time.Instant;
 
 /**
  * The identity stage's second input, keyed by anonymous id: the user partition's answer to a link
  * claim. A granted link is made here, on the partition that owns the id's state and history (R1, R2,
  * R6); a refused one is recorded (R7) and the id stays as it was.
  */
-public final class LinkAnswers implements Processor<String, LinkRequest, String, IdentityOutput> {
+public final class LinkAnswers implements Processor<String, LinkAnswer, String, IdentityOutput> {
 
     private final StitchSettings settings;
     private ProcessorContext<String, IdentityOutput> context;
@@ -45,7 +54,7 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
      * device, R6) stays with that user; its latest change may still name the erased one (the conflict
      * that moved it, or refused it), so a fresh LINKED to its user now replaces it on the compacted topic.
      */
-    private void erase(String anonymousId, LinkRequest answer, boolean alsoUnlinked, IdentityLinker.Output out) {
+    private void erase(String anonymousId, LinkAnswer answer, boolean alsoUnlinked, IdentityLinker.Output out) {
         IdentityState state = identities.get(anonymousId);
         if (state == null) {
             return;
@@ -71,53 +80,70 @@ public final class LinkAnswers implements Processor<String, LinkRequest, String,
      * The id's user became a name of another user (R8): the id follows, unless it moved to someone else
      * meanwhile (a shared device, R6).
      */
-    private void follow(String anonymousId, LinkRequest answer, IdentityLinker.Output out) {
+    private void follow(String anonymousId, LinkAnswer answer, String movedFrom, IdentityLinker.Output out) {
         IdentityState state = identities.get(anonymousId);
-        if (state == null || !answer.getMovedFrom().equals(state.getUserId())) {
+        if (state == null || !movedFrom.equals(state.getUserId())) {
             return;
         }
         state.setUserId(answer.getUserId());
         identities.put(anonymousId, state);
         metrics.link();
         out.send(anonymousId, new IdentityOutput.Change(new IdentityChange(anonymousId, ChangeKind.LINKED, answer.getUserId(),
-                answer.getMovedFrom(), "anonymous id " + anonymousId + " follows user " + answer.getMovedFrom()
+                movedFrom, "anonymous id " + anonymousId + " follows user " + movedFrom
                 + ", now a name of user " + answer.getUserId(), answer.getMessageId(), answer.getTimestamp())));
     }
 
     @Override
-    public void process(Record<String, LinkRequest> record) {
-        LinkRequest answer = record.value();
+    public void process(Record<String, LinkAnswer> record) {
+        LinkAnswer answer = record.value();
         String anonymousId = record.key();
         long time = record.timestamp();
         IdentityLinker.Output out = (key, value) -> context.forward(new Record<>(key, value, time));
-        if (answer.getErasure()) {
-            // The user is erased; a refused claim means the id claimed to be the user's before the erasure
-            // (or after it, with suppression on): it goes too, unless it is another user's now. The event
-            // that made the claim went with the user.
-            erase(anonymousId, answer, answer.getRefusal() != null, out);
-            return;
-        }
-        if (answer.getMovedFrom() != null) {
-            follow(anonymousId, answer, out);
-            return;
-        }
-        IdentityState state = identities.get(anonymousId);
-        if (answer.getAlias() && state == null) {
+        Object kind = answer.getKind();
+        if (kind instanceof LinkGranted granted) {
+            link(anonymousId, answer, granted.getCutOff(), time, out);
+            toUser(answer, granted.getEvent(), out);
+        } else if (kind instanceof AliasGranted granted) {
             // An alias's anonymous id whose unlinked history expired since the alias checked it (R8, R12): nothing to link.
-            return;
-        }
-        String current = state == null ? null : state.getUserId();
-        if (answer.getRefusal() == null) {
-            linker.link(anonymousId, answer.getUserId(), answer.getMessageId(), time,
-                    answer.getCutOff() == null ? Long.MIN_VALUE : answer.getCutOff().toEpochMilli(), out);
+            if (identities.get(anonymousId) != null) {
+                link(anonymousId, answer, granted.getCutOff(), time, out);
+            }
+        } else if (kind instanceof LinkRefused refused) {
+            refuse(anonymousId, answer, refused.getReason(), out);
+            toUser(answer, refused.getEvent(), out);
+        } else if (kind instanceof FollowUser follow) {
+            follow(anonymousId, answer, follow.getMovedFrom(), out);
+        } else if (kind instanceof EraseLinkedId) {
+            erase(anonymousId, answer, false, out);
+        } else if (kind instanceof EraseClaimingId) {
+            // The user is erased and refused the claim: the id claimed to be the user's before the erasure (or
+            // after it, with suppression on), so it goes too, unless it is another user's now. The event
+            // that made the claim went with the user.
+            erase(anonymousId, answer, true, out);
         } else {
-            metrics.refusedLimit();
-            out.send(anonymousId, new IdentityOutput.Change(new IdentityChange(anonymousId, ChangeKind.REFUSED_LIMIT, current,
-                    current, answer.getRefusal(), answer.getMessageId(), answer.getTimestamp())));
+            throw new IllegalStateException("unknown link answer " + kind);
         }
-        // The event that made the claim is the user's (R4), after the history the link stitched (R2).
-        if (answer.getEvent() != null) {
-            out.send(answer.getUserId(), new IdentityOutput.ToUser(IdentityLinker.forUser(answer.getEvent(), answer.getUserId(), false)));
+    }
+
+    /** Links the id to the user; history received up to the cut-off of an erasure of the claimed id is erased, not stitched (R13). */
+    private void link(String anonymousId, LinkAnswer answer, Instant cutOff, long time, IdentityLinker.Output out) {
+        linker.link(anonymousId, answer.getUserId(), answer.getMessageId(), time,
+                cutOff == null ? Long.MIN_VALUE : cutOff.toEpochMilli(), out);
+    }
+
+    /** The user's limit refused the link (R7): recorded, and the id stays as it was. */
+    private void refuse(String anonymousId, LinkAnswer answer, String reason, IdentityLinker.Output out) {
+        IdentityState state = identities.get(anonymousId);
+        String current = state == null ? null : state.getUserId();
+        metrics.refusedLimit();
+        out.send(anonymousId, new IdentityOutput.Change(new IdentityChange(anonymousId, ChangeKind.REFUSED_LIMIT, current,
+                current, reason, answer.getMessageId(), answer.getTimestamp())));
+    }
+
+    /** The event that made the claim is the user's (R4), after the history the link stitched (R2). */
+    private static void toUser(LinkAnswer answer, SegmentEvent event, IdentityLinker.Output out) {
+        if (event != null) {
+            out.send(answer.getUserId(), new IdentityOutput.ToUser(IdentityLinker.forUser(event, answer.getUserId(), false)));
         }
     }
 }

@@ -1,10 +1,21 @@
 package dev.stitch.stream.identity;
 
-import dev.stitch.schema.internal.LinkClaim;
-import dev.stitch.schema.internal.LinkRequest;
+import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.internal.AliasGranted;
+import dev.stitch.schema.internal.ClaimAliasedId;
+import dev.stitch.schema.internal.ClaimAnonymousId;
+import dev.stitch.schema.internal.EraseClaimingId;
+import dev.stitch.schema.internal.EraseLinkedId;
+import dev.stitch.schema.internal.EraseUserLinks;
+import dev.stitch.schema.internal.FollowMergedUser;
+import dev.stitch.schema.internal.FollowUser;
+import dev.stitch.schema.internal.LinkAnswer;
+import dev.stitch.schema.internal.LinkCommand;
+import dev.stitch.schema.internal.LinkGranted;
+import dev.stitch.schema.internal.LinkRefused;
 import dev.stitch.stream.config.StitchSettings;
-import dev.stitch.stream.topology.Catalogue;
-import dev.stitch.stream.topology.ErasureMemory;
+import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.ErasureMemory;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,7 +36,7 @@ import java.time.Instant;
  * (a shared device, R6) still counts, which errs on the side of the limit. It is kept per user id: a
  * user merged from several user ids (R8) holds the grants of each where they were made.
  */
-public final class LinkClaims implements Processor<String, LinkClaim, String, LinkRequest> {
+public final class LinkClaims implements Processor<String, LinkCommand, String, LinkAnswer> {
 
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
     private static final byte[] GRANTED = new byte[0];
@@ -34,7 +45,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
     private final boolean suppressErased;
     private final Duration cutOffKept;
     private final Duration sweepInterval;
-    private ProcessorContext<String, LinkRequest> context;
+    private ProcessorContext<String, LinkAnswer> context;
     private KeyValueStore<Bytes, byte[]> granted;
     private ErasureMemory erased;
     private KeyValueStore<String, String> mergedInto;
@@ -47,7 +58,7 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
     }
 
     @Override
-    public void init(ProcessorContext<String, LinkRequest> context) {
+    public void init(ProcessorContext<String, LinkAnswer> context) {
         this.context = context;
         granted = context.getStateStore(Catalogue.USER_LINKS_STORE);
         erased = new ErasureMemory(context.getStateStore(Catalogue.ERASED_USERS_STORE));
@@ -58,43 +69,55 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
     }
 
     @Override
-    public void process(Record<String, LinkClaim> record) {
+    public void process(Record<String, LinkCommand> record) {
         String userId = record.key();
-        LinkClaim claim = record.value();
-        if (claim.getErasure()) {
-            erase(userId, claim, record.timestamp());
-            return;
+        LinkCommand command = record.value();
+        Object kind = command.getKind();
+        if (kind instanceof ClaimAnonymousId claim) {
+            claim(userId, claim.getAnonymousId(), claim.getEvent(), false, command, record.timestamp());
+        } else if (kind instanceof ClaimAliasedId claim) {
+            claim(userId, claim.getAnonymousId(), null, true, command, record.timestamp());
+        } else if (kind instanceof FollowMergedUser follow) {
+            follow(userId, follow.getInto(), command, record.timestamp());
+        } else if (kind instanceof EraseUserLinks) {
+            erase(userId, command, record.timestamp());
+        } else {
+            throw new IllegalStateException("unknown link command " + kind);
         }
-        if (claim.getMergeInto() != null) {
-            follow(userId, claim, record.timestamp());
-            return;
-        }
+    }
+
+    /**
+     * Grants or refuses the link of {@code anonymousId} to the user; an alias's claim ({@code aliased}) is
+     * an explicit merge, which the limit does not hold back (R8).
+     */
+    private void claim(String userId, String anonymousId, SegmentEvent event, boolean aliased, LinkCommand command, long time) {
         Long erasedAt = erased.erasedUpTo(userId);
-        if (erasedAt != null && (suppressErased || claim.getTimestamp().toEpochMilli() <= erasedAt)) {
+        if (erasedAt != null && (suppressErased || command.getTimestamp().toEpochMilli() <= erasedAt)) {
             // A link to a suppressed user, or one claimed before the user's erasure and arriving after it:
             // the erasure cut off what the pipeline received before it (R13, see ErasureMemory).
-            context.forward(new Record<>(claim.getAnonymousId(), new LinkRequest(userId, claim.getMessageId(), claim.getTimestamp(),
-                    "user " + userId + " was erased", claim.getEvent(), true, null, false, null), record.timestamp()));
+            answer(anonymousId, new EraseClaimingId(), userId, command, time);
             return;
         }
-        Bytes link = LinkKey.of(userId, claim.getAnonymousId());
-        String refusal = null;
+        Bytes link = LinkKey.of(userId, anonymousId);
         if (granted.get(link) == null) {
-            if (!claim.getAlias() && grantedCount(userId) >= maxIdsPerUser) {
+            if (!aliased && grantedCount(userId) >= maxIdsPerUser) {
                 // Not naming the user: the change is the anonymous id's, and stays on the compacted topic
                 // after the user's erasure, which does not reach ids it never granted (R13).
-                refusal = "the user of event " + claim.getMessageId() + " already has " + maxIdsPerUser
+                String reason = "the user of event " + command.getMessageId() + " already has " + maxIdsPerUser
                         + " anonymous ids, the most allowed (STITCH_MAX_ANONYMOUS_IDS); anonymous id "
-                        + claim.getAnonymousId() + " is not linked";
-            } else {
-                granted.put(link, GRANTED);
+                        + anonymousId + " is not linked";
+                answer(anonymousId, LinkRefused.newBuilder().setReason(reason).setEvent(event).build(), canonical(userId), command, time);
+                return;
             }
+            granted.put(link, GRANTED);
         }
         // A user id merged into another (R8) links its anonymous ids to that user. The id's own cut-off goes
         // with the answer: history received before its erasure is erased wherever the id leads now (R13).
-        context.forward(new Record<>(claim.getAnonymousId(), new LinkRequest(canonical(userId), claim.getMessageId(),
-                claim.getTimestamp(), refusal, claim.getEvent(), false, null, claim.getAlias(),
-                erasedAt == null ? null : Instant.ofEpochMilli(erasedAt)), record.timestamp()));
+        Instant cutOff = erasedAt == null ? null : Instant.ofEpochMilli(erasedAt);
+        Object grant = aliased
+                ? AliasGranted.newBuilder().setCutOff(cutOff).build()
+                : LinkGranted.newBuilder().setEvent(event).setCutOff(cutOff).build();
+        answer(anonymousId, grant, canonical(userId), command, time);
     }
 
     /**
@@ -102,15 +125,14 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
      * partition (or, when it has moved to another user since, to have its change restated without this
      * one), and the user's grants go; the user's cut-off is remembered.
      */
-    private void erase(String userId, LinkClaim claim, long time) {
+    private void erase(String userId, LinkCommand command, long time) {
         String canonical = canonical(userId);
         for (String anonymousId : LinkKey.idsOf(granted, userId)) {
             granted.delete(LinkKey.of(userId, anonymousId));
-            context.forward(new Record<>(anonymousId, new LinkRequest(canonical, claim.getMessageId(), claim.getTimestamp(),
-                    null, null, true, null, false, null), time));
+            answer(anonymousId, new EraseLinkedId(), canonical, command, time);
         }
         mergedInto.delete(userId);
-        erased.remember(userId, claim.getTimestamp().toEpochMilli());
+        erased.remember(userId, command.getTimestamp().toEpochMilli());
     }
 
     /**
@@ -118,14 +140,17 @@ public final class LinkClaims implements Processor<String, LinkClaim, String, Li
      * own partition, from the user it was linked to until now; later claims link to the new one. The
      * grants stay here, so an erasure of any name finds them.
      */
-    private void follow(String userId, LinkClaim claim, long time) {
+    private void follow(String userId, String into, LinkCommand command, long time) {
         String from = canonical(userId);
-        String into = claim.getMergeInto();
         mergedInto.put(userId, into);
         for (String anonymousId : LinkKey.idsOf(granted, userId)) {
-            context.forward(new Record<>(anonymousId, new LinkRequest(into, claim.getMessageId(), claim.getTimestamp(),
-                    null, null, false, from, false, null), time));
+            answer(anonymousId, new FollowUser(from), into, command, time);
         }
+    }
+
+    /** Sends {@code kind} about {@code userId} to the partition that owns {@code anonymousId}. */
+    private void answer(String anonymousId, Object kind, String userId, LinkCommand command, long time) {
+        context.forward(new Record<>(anonymousId, new LinkAnswer(kind, userId, command.getMessageId(), command.getTimestamp()), time));
     }
 
     /** The user this user id is a name of (R8), else itself. */

@@ -2,10 +2,14 @@ package dev.stitch.stream.identity;
 
 import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
-import dev.stitch.schema.internal.LinkClaim;
-import dev.stitch.schema.internal.MergeRequest;
+import dev.stitch.schema.internal.EraseUserLinks;
+import dev.stitch.schema.internal.EraseUserNames;
+import dev.stitch.schema.internal.FollowMergedUser;
+import dev.stitch.schema.internal.LinkCommand;
+import dev.stitch.schema.internal.MergeUser;
+import dev.stitch.schema.internal.UserNameChange;
 import dev.stitch.stream.metrics.StitchMetrics;
-import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.state.Catalogue;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -25,7 +29,7 @@ import java.util.List;
  * erasure erases the user with every name it has (R13). Aliases of anonymous ids never come here:
  * {@link AliasCheck} links those.
  */
-public final class UserMerges implements Processor<String, MergeRequest, String, IdentityOutput> {
+public final class UserMerges implements Processor<String, UserNameChange, String, IdentityOutput> {
 
     private static final byte[] NAME = new byte[0];
 
@@ -43,15 +47,23 @@ public final class UserMerges implements Processor<String, MergeRequest, String,
     }
 
     @Override
-    public void process(Record<String, MergeRequest> record) {
-        MergeRequest request = record.value();
+    public void process(Record<String, UserNameChange> record) {
+        UserNameChange request = record.value();
         IdentityLinker.Output out = (key, value) -> context.forward(new Record<>(key, value, record.timestamp()));
-        if (request.getInto() == null) {
-            erase(request, out);
-            return;
+        Object kind = request.getKind();
+        if (kind instanceof MergeUser merge) {
+            merge(merge, request, out);
+        } else if (kind instanceof EraseUserNames erase) {
+            erase(erase.getUserId(), request, out);
+        } else {
+            throw new IllegalStateException("unknown user-name change " + kind);
         }
-        String from = canonical(request.getId());
-        String into = canonical(request.getInto());
+    }
+
+    /** The alias's previousId, with every name of its user, becomes a name of the alias's user (R8). */
+    private void merge(MergeUser merge, UserNameChange request, IdentityLinker.Output out) {
+        String from = canonical(merge.getId());
+        String into = canonical(merge.getInto());
         if (from.equals(into)) {
             return;
         }
@@ -63,7 +75,7 @@ public final class UserMerges implements Processor<String, MergeRequest, String,
     }
 
     /** {@code name}, until now a name of {@code from}, becomes a name of {@code into}, with its timeline and anonymous ids. */
-    private void merge(String name, String from, String into, MergeRequest request, IdentityLinker.Output out) {
+    private void merge(String name, String from, String into, UserNameChange request, IdentityLinker.Output out) {
         canonicalByName.put(name, into);
         namesByUser.put(LinkKey.of(into, name), NAME);
         metrics.merged();
@@ -72,12 +84,12 @@ public final class UserMerges implements Processor<String, MergeRequest, String,
                 : "user " + name + ", a name of user " + from + ", follows it into user " + into + " by an alias";
         out.send(name, new IdentityOutput.Change(new IdentityChange(name, ChangeKind.MERGED, into, from, reason,
                 request.getMessageId(), request.getTimestamp())));
-        out.send(name, new IdentityOutput.Claim(new LinkClaim("", request.getMessageId(), request.getTimestamp(), null, false, into, false)));
+        out.send(name, new IdentityOutput.Claim(new LinkCommand(new FollowMergedUser(into), request.getMessageId(), request.getTimestamp())));
     }
 
     /** The user and every name it has are erased, each where its own state lives (R13). */
-    private void erase(MergeRequest request, IdentityLinker.Output out) {
-        String user = canonical(request.getId());
+    private void erase(String userId, UserNameChange request, IdentityLinker.Output out) {
+        String user = canonical(userId);
         List<String> names = LinkKey.idsOf(namesByUser, user);
         names.add(user);
         long erasedUpTo = request.getTimestamp().toEpochMilli();
@@ -87,7 +99,7 @@ public final class UserMerges implements Processor<String, MergeRequest, String,
             metrics.erased();
             out.send(name, new IdentityOutput.Change(Erasure.change(name, name, request.getMessageId(), erasedUpTo)));
             out.send(name, new IdentityOutput.Tombstone());
-            out.send(name, new IdentityOutput.Claim(new LinkClaim("", request.getMessageId(), request.getTimestamp(), null, true, null, false)));
+            out.send(name, new IdentityOutput.Claim(new LinkCommand(new EraseUserLinks(), request.getMessageId(), request.getTimestamp())));
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.stitch.stream.timeline;
 
 import dev.stitch.schema.IdentityChange;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -10,12 +9,9 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Encodes a change of an id's mapping for the timeline stage, which keeps each user's linked ids in
- * the profile. It travels on the same repartition topic as the user's events, marked by a header.
+ * the profile. It travels on the same repartition topic as the user's events, marked by its kind.
  */
 public final class IdentityChangeEncoder implements Processor<String, IdentityChange, String, byte[]> {
-
-    private static final String KIND = "stitch.record";
-    private static final byte[] IDENTITY_CHANGE = {'c'};
 
     private final Serializer<IdentityChange> serializer;
     private final String subjectTopic;
@@ -27,11 +23,6 @@ public final class IdentityChangeEncoder implements Processor<String, IdentityCh
         this.subjectTopic = subjectTopic;
     }
 
-    static boolean isIdentityChange(Headers headers) {
-        var kind = headers.lastHeader(KIND);
-        return kind != null && kind.value().length == 1 && kind.value()[0] == IDENTITY_CHANGE[0];
-    }
-
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
@@ -39,8 +30,7 @@ public final class IdentityChangeEncoder implements Processor<String, IdentityCh
 
     @Override
     public void process(Record<String, IdentityChange> record) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(KIND, IDENTITY_CHANGE);
-        context.forward(new Record<>(record.key(), serializer.serialize(subjectTopic, record.value()), record.timestamp(), headers));
+        context.forward(new Record<>(record.key(), serializer.serialize(subjectTopic, record.value()), record.timestamp(),
+                UserRecordKind.IDENTITY_CHANGE.mark(new RecordHeaders())));
     }
 }

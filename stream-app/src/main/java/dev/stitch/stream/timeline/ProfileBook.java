@@ -11,7 +11,7 @@ import dev.stitch.schema.internal.Touch;
 import dev.stitch.schema.internal.TraitValue;
 import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.stream.config.ProfileBounds;
-import dev.stitch.stream.topology.IndexedTraits;
+import dev.stitch.stream.state.IndexedTraits;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;

@@ -3,7 +3,7 @@ package dev.stitch.stream.timeline;
 import dev.stitch.schema.internal.UserState;
 import dev.stitch.schema.internal.WaitingEvent;
 import dev.stitch.stream.config.RecordLimits;
-import dev.stitch.stream.topology.UserTimeKey;
+import dev.stitch.stream.state.UserTimeKey;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;

@@ -7,7 +7,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Encodes an event for the timeline stage once, here, and puts its sort key in headers: the timeline
+ * Encodes an event for the timeline stage once, here, and puts its kind and sort key in headers: the timeline
  * stage then keeps the bytes in its reorder buffer as they are, and decodes each event only when it
  * leaves.
  */
@@ -31,6 +31,6 @@ public final class TimelineEventEncoder implements Processor<String, TimelineEve
     @Override
     public void process(Record<String, TimelineEvent> record) {
         context.forward(new Record<>(record.key(), serializer.serialize(subjectTopic, record.value()), record.timestamp(),
-                OrderHeaders.of(record.value().getEvent())));
+                UserRecordKind.EVENT.mark(OrderHeaders.of(record.value().getEvent()))));
     }
 }

@@ -9,11 +9,12 @@ import dev.stitch.stream.errors.DeadLetterHeaders;
 import dev.stitch.stream.errors.DeadLetterReason;
 import dev.stitch.stream.errors.DeadLetters;
 import dev.stitch.stream.metrics.StitchMetrics;
-import dev.stitch.stream.topology.CachedStore;
-import dev.stitch.stream.topology.Catalogue;
-import dev.stitch.stream.topology.ErasureMemory;
-import dev.stitch.stream.topology.StitchSerdes;
+import dev.stitch.stream.state.CachedStore;
+import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.ErasureMemory;
+import dev.stitch.stream.state.StitchSerdes;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -81,17 +82,23 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     @Override
     public void process(Record<String, byte[]> record) {
         String userId = record.key();
-        if (IdentityChangeEncoder.isIdentityChange(record.headers())) {
+        UserRecordKind kind = UserRecordKind.of(record.headers());
+        if (kind == null) {
+            deadLetter(record, DeadLetterReason.UNKNOWN_KIND, "the record names no known kind (header stitch.record: e for an "
+                    + "event, c for an identity change, m for a moved event) and is not an event with its order headers", null);
+            return;
+        }
+        if (kind == UserRecordKind.IDENTITY_CHANGE) {
             IdentityChange change = decoded(record, changeDeserializer, settings.topics().identityChanges(), "an IdentityChange");
             if (change != null) {
                 onIdentityChange(userId, change, record.timestamp());
             }
             return;
         }
-        // Whatever is kept in the reorder buffer must decode when it leaves: check on arrival.
+        // An event or a moved one. Whatever is kept in the reorder buffer must decode when it leaves: check on arrival.
         if (!OrderHeaders.readable(record.headers())) {
-            deadLetter(record, DeadLetterReason.UNKNOWN_KIND, "the record is neither an identity change (header stitch.record) "
-                    + "nor an event with its order headers (stitch.event-time, stitch.message-id)", null);
+            deadLetter(record, DeadLetterReason.UNKNOWN_KIND, "the record is an event without its order headers "
+                    + "(stitch.event-time, stitch.message-id)", null);
             return;
         }
         TimelineEvent event = decoded(record, eventDeserializer, settings.topics().timeline(), "a TimelineEvent");
@@ -101,7 +108,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         String mergedInto = mergedTimelines.get(userId);
         if (mergedInto != null) {
             // A name of another user (R8): the event goes on to that user.
-            context.forward(new Record<>(mergedInto, new TimelineOutput.Moved(record.value()), record.timestamp(), record.headers()));
+            context.forward(new Record<>(mergedInto, new TimelineOutput.Moved(record.value()), record.timestamp(),
+                    UserRecordKind.MOVED_EVENT.mark(new RecordHeaders(record.headers().toArray()))));
             return;
         }
         UserState state = users.get(userId);
@@ -195,7 +203,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
             TimelineEvent event = eventDeserializer.deserialize(topic, encoded);
             event.setStitched(true);
             context.forward(new Record<>(into, new TimelineOutput.Moved(eventSerializer.serialize(topic, event)), time,
-                    OrderHeaders.of(event.getEvent())));
+                    UserRecordKind.MOVED_EVENT.mark(OrderHeaders.of(event.getEvent()))));
         }
         profiles.forget(userId);
         users.delete(userId);

@@ -2,8 +2,8 @@ package dev.stitch.stream.timeline;
 
 import dev.stitch.schema.internal.TraitValue;
 import dev.stitch.schema.internal.UserProfile;
-import dev.stitch.stream.topology.IndexedTraits;
-import dev.stitch.stream.topology.UsersByTraitKey;
+import dev.stitch.stream.state.IndexedTraits;
+import dev.stitch.stream.state.UsersByTraitKey;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;

@@ -13,6 +13,8 @@ import dev.stitch.stream.identity.IdentityStage;
 import dev.stitch.stream.identity.LinkAnswers;
 import dev.stitch.stream.identity.LinkClaims;
 import dev.stitch.stream.identity.UserMerges;
+import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.timeline.IdentityChangeEncoder;
 import dev.stitch.stream.timeline.ProfileBook;
 import dev.stitch.stream.timeline.TimelineEventEncoder;
@@ -24,7 +26,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -34,7 +35,6 @@ import org.apache.kafka.streams.state.Stores;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 /** Builds the stitching topology: one function that shows the whole flow. */
@@ -61,85 +61,61 @@ public final class StitchTopology {
 
         // 1. Decode raw records; what cannot be used goes to the dead-letter topic with its reason. So
         //    does any record a later step cannot read, process or write (the exception handlers).
-        Map<String, KStream<String, Decoded>> decoded = builder
+        StageOutputs.Decodings decoded = StageOutputs.Decodings.of(builder
                 .stream(topics.raw(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-source"))
-                .process(() -> new EventDecoder(serdes.segmentEvent().deserializer(), topics.raw(), junk, settings.limits()), Named.as("decode"))
-                .split(Named.as("decoded-"))
-                .branch((key, value) -> value instanceof Decoded.DeadLetter, Branched.as("dead"))
-                .branch((key, value) -> ((Decoded.Event) value).ids().routingKey().equals(key), Branched.as("keyed"))
-                .defaultBranch(Branched.as("mis-keyed"));
-        decoded.get("decoded-dead")
-                .map((key, value) -> KeyValue.pair(((Decoded.DeadLetter) value).key(), ((Decoded.DeadLetter) value).value()),
-                        Named.as("dead-letter-bytes"))
+                .process(() -> new EventDecoder(serdes.segmentEvent().deserializer(), topics.raw(), junk, settings.limits()), Named.as("decode")));
+        decoded.deadLetters()
+                .map((key, letter) -> KeyValue.pair(letter.key(), letter.value()), Named.as("dead-letter-bytes"))
                 .to(topics.deadLetters(), Produced.with(serdes.deadLetterKey(), serdes.bytes()).withName("dead-letter-sink"));
 
         // 2. Records keyed by something other than their routing key (other producers) are re-keyed;
         //    the bridge keys them right, so they skip this repartition.
-        KStream<String, Decoded.Event> rekeyed = decoded.get("decoded-mis-keyed")
-                .map((key, value) -> KeyValue.pair(((Decoded.Event) value).ids().routingKey(), ((Decoded.Event) value).event()),
-                        Named.as("key-by-identity"))
+        KStream<String, Decoded.Event> rekeyed = decoded.misKeyed()
+                .map((key, event) -> KeyValue.pair(event.ids().routingKey(), event.event()), Named.as("key-by-identity"))
                 .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.segmentEvent())).withName(Catalogue.INPUT_BY_IDENTITY))
                 .mapValues(event -> new Decoded.Event(event, EventIds.of(event, junk)), Named.as("identify-rekeyed"));
 
         // 3. Identity stage, keyed by anonymous id (else userId): dedup, claim links, stitch, route.
-        Map<String, KStream<String, IdentityOutput>> identified = decoded.get("decoded-keyed")
-                .mapValues(value -> (Decoded.Event) value, Named.as("as-event"))
+        StageOutputs.Identified identified = StageOutputs.Identified.of(decoded.keyed()
                 .merge(rekeyed, Named.as("events-by-identity"))
-                .process(() -> new IdentityStage(settings), Named.as("identity"), withDedup(IDENTITY_STORES))
-                .split(Named.as("identity-"))
-                .branch((key, value) -> value instanceof IdentityOutput.Claim, Branched.as("claim"))
-                .branch((key, value) -> value instanceof IdentityOutput.ToOwnUser, Branched.as("own-user"))
-                .branch((key, value) -> value instanceof IdentityOutput.Alias, Branched.as("alias"))
-                .branch((key, value) -> value instanceof IdentityOutput.Merge, Branched.as("merge"))
-                .defaultBranch(Branched.as("rest"));
+                .process(() -> new IdentityStage(settings), Named.as("identity"), withDedup(IDENTITY_STORES)));
 
         // 4. An alias's previousId is looked up where it lives: an anonymous id is claimed like any link,
         //    a user id is merged. Merges and erasures change the user-name graph on its one partition, in
         //    one order (R8, R13); what they change goes on as claims and identity changes.
-        Map<String, KStream<String, IdentityOutput>> aliases = identified.get("identity-alias")
-                .mapValues(value -> ((IdentityOutput.Alias) value).request(), Named.as("alias-request"))
-                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.mergeRequest())).withName(Catalogue.ALIAS_CHECKS))
-                .process(AliasCheck::new, Named.as("check-alias"), Catalogue.IDENTITIES_STORE)
-                .split(Named.as("alias-"))
-                .branch((key, value) -> value instanceof IdentityOutput.Claim, Branched.as("claim"))
-                .defaultBranch(Branched.as("merge"));
-        Map<String, KStream<String, IdentityOutput>> merged = identified.get("identity-merge")
-                .merge(aliases.get("alias-merge"), Named.as("merges"))
-                .mapValues(value -> ((IdentityOutput.Merge) value).request(), Named.as("merge-request"))
-                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.mergeRequest())).withName(Catalogue.MERGE_REQUESTS)
+        StageOutputs.AliasChecked aliases = StageOutputs.AliasChecked.of(identified.aliases()
+                .mapValues(IdentityOutput.Alias::alias, Named.as("alias-request"))
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.userAlias())).withName(Catalogue.ALIAS_CHECKS))
+                .process(AliasCheck::new, Named.as("check-alias"), Catalogue.IDENTITIES_STORE));
+        StageOutputs.Merged merged = StageOutputs.Merged.of(identified.merges()
+                .merge(aliases.merges(), Named.as("merges"))
+                .mapValues(IdentityOutput.Merge::change, Named.as("merge-request"))
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.userNameChange())).withName(Catalogue.MERGE_REQUESTS)
                         .withNumberOfPartitions(1))
-                .process(UserMerges::new, Named.as("merge-users"), Catalogue.USER_NAMES_STORE, Catalogue.NAMES_BY_USER_STORE)
-                .split(Named.as("merges-"))
-                .branch((key, value) -> value instanceof IdentityOutput.Claim, Branched.as("claim"))
-                .defaultBranch(Branched.as("rest"));
+                .process(UserMerges::new, Named.as("merge-users"), Catalogue.USER_NAMES_STORE, Catalogue.NAMES_BY_USER_STORE));
 
         // 5. A link is claimed on the user's partition, which holds the user's count of anonymous ids
         //    (R7), and made on the partition that owns the anonymous id, with the identity stage's stores.
         //    Claims from aliases and merges join the events' own in one step, as the changes do below.
-        KStream<String, IdentityOutput> linked = identified.get("identity-claim")
-                .merge(aliases.get("alias-claim").merge(merged.get("merges-claim"), Named.as("alias-and-merge-claims")),
-                        Named.as("claims"))
-                .mapValues(value -> ((IdentityOutput.Claim) value).claim(), Named.as("link-claim"))
-                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.linkClaim())).withName(Catalogue.LINK_CLAIMS))
+        KStream<String, IdentityOutput> linked = identified.claims()
+                .merge(aliases.claims().merge(merged.claims(), Named.as("alias-and-merge-claims")), Named.as("claims"))
+                .mapValues(IdentityOutput.Claim::command, Named.as("link-claim"))
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.linkCommand())).withName(Catalogue.LINK_CLAIMS))
                 .process(() -> new LinkClaims(settings), Named.as("claim-link"), Catalogue.USER_LINKS_STORE,
                         Catalogue.ERASED_USERS_STORE, Catalogue.MERGED_USERS_STORE)
-                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.linkRequest())).withName(Catalogue.LINK_ANSWERS))
+                .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.linkAnswer())).withName(Catalogue.LINK_ANSWERS))
                 .process(() -> new LinkAnswers(settings), Named.as("answer-link"), IDENTITY_STORES);
 
-        Map<String, KStream<String, IdentityOutput>> outputs = identified.get("identity-rest")
-                .merge(linked.merge(merged.get("merges-rest"), Named.as("link-and-merge-outputs")), Named.as("identity-outputs"))
-                .split(Named.as("output-"))
-                .branch((key, value) -> value instanceof IdentityOutput.ToUser, Branched.as("to-user"))
-                .branch((key, value) -> value instanceof IdentityOutput.Anonymous, Branched.as("anonymous"))
-                .defaultBranch(Branched.as("change"));
+        StageOutputs.Published outputs = StageOutputs.Published.of(identified.rest()
+                .merge(linked.merge(merged.rest(), Named.as("link-and-merge-outputs")), Named.as("identity-outputs")));
 
         // 6. Activity of unlinked anonymous ids, published at once (R11); every identity change.
-        outputs.get("output-anonymous")
-                .mapValues(value -> ((IdentityOutput.Anonymous) value).event(), Named.as("anonymous-event"))
+        outputs.anonymous()
+                .mapValues(IdentityOutput.Anonymous::event, Named.as("anonymous-event"))
                 .to(topics.anonymous(), Produced.with(Serdes.String(), serdes.timelineEvent()).withName("anonymous-sink"));
         // A tombstone follows each erased id's last change, so compaction removes what named the user (R13).
-        KStream<String, IdentityChange> changes = outputs.get("output-change")
-                .mapValues(value -> value instanceof IdentityOutput.Change change ? change.change() : null, Named.as("identity-change"));
+        KStream<String, IdentityChange> changes = outputs.changesAndTombstones()
+                .mapValues(StitchTopology::changeOrTombstone, Named.as("identity-change"));
         changes.to(topics.identityChanges(), Produced.with(Serdes.String(), serdes.identityChange()).withName("identity-changes-sink"));
 
         // 7. Timeline stage, keyed by userId: reorder within the grace period, sequence, emit, and keep
@@ -153,12 +129,12 @@ public final class StitchTopology {
                         Named.as("changes-by-user"))
                 .process(() -> new IdentityChangeEncoder(serdes.identityChange().serializer(), topics.identityChanges()),
                         Named.as("encode-change"));
-        KStream<String, byte[]> ownUserEvents = identified.get("identity-own-user")
-                .mapValues(value -> ((IdentityOutput.ToOwnUser) value).event(), Named.as("own-user-event"))
+        KStream<String, byte[]> ownUserEvents = identified.toOwnUser()
+                .mapValues(IdentityOutput.ToOwnUser::event, Named.as("own-user-event"))
                 .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
                         Named.as("encode-own-user-event"));
-        outputs.get("output-to-user")
-                .mapValues(value -> ((IdentityOutput.ToUser) value).event(), Named.as("user-event"))
+        outputs.toUser()
+                .mapValues(IdentityOutput.ToUser::event, Named.as("user-event"))
                 .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
                         Named.as("encode-user-event"))
                 .merge(profileChanges, Named.as("user-records"))
@@ -209,6 +185,11 @@ public final class StitchTopology {
                 Serdes.String(), serdes.userProfile()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USERS_BY_TRAIT_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
+    }
+
+    /** An identity change's record on the compacted topic; null, a tombstone, for an erased id's {@link IdentityOutput.Tombstone}. */
+    private static IdentityChange changeOrTombstone(IdentityOutput output) {
+        return output instanceof IdentityOutput.Change change ? change.change() : null;
     }
 
     private static String[] withDedup(String[] stores) {

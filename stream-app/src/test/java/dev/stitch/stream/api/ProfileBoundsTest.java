@@ -6,7 +6,7 @@ import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.stream.config.ProfileBounds;
 import dev.stitch.stream.config.StitchSettings;
-import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.topology.StitchDriver;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.internal.UserState;
 import dev.stitch.stream.config.ApiConfig;
 import dev.stitch.stream.config.StitchSettings;
-import dev.stitch.stream.topology.Catalogue;
+import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.topology.SegmentEvents;
 import dev.stitch.stream.topology.StitchDriver;
 import org.junit.jupiter.api.AfterEach;

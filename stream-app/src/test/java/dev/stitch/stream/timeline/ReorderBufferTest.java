@@ -3,7 +3,7 @@ package dev.stitch.stream.timeline;
 import dev.stitch.schema.internal.UserState;
 import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.stream.config.RecordLimits;
-import dev.stitch.stream.topology.StitchSerdes;
+import dev.stitch.stream.state.StitchSerdes;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;

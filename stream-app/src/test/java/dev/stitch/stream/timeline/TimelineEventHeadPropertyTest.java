@@ -3,8 +3,8 @@ package dev.stitch.stream.timeline;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.serde.SchemaRegistries;
+import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.topology.SegmentEvents;
-import dev.stitch.stream.topology.StitchSerdes;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 

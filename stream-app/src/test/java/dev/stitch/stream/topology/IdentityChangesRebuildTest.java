@@ -5,6 +5,7 @@ import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.stream.config.StitchSettings;
+import dev.stitch.stream.state.Catalogue;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;

@@ -9,7 +9,9 @@ import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.config.StreamsProperties;
 import dev.stitch.stream.metrics.StitchMetrics;
+import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.timeline.OrderHeaders;
+import dev.stitch.stream.timeline.UserRecordKind;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -123,7 +125,7 @@ public final class StitchDriver implements AutoCloseable {
      */
     StitchDriver sendMoved(String userId, SegmentEvent event, Instant arrival) {
         moves.pipeInput(new TestRecord<>(userId, new TimelineEvent(event.getUserId(), null, true, false, event),
-                OrderHeaders.of(event), arrival));
+                UserRecordKind.MOVED_EVENT.mark(OrderHeaders.of(event)), arrival));
         return this;
     }
 

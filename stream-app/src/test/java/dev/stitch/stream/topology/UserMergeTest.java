@@ -5,6 +5,8 @@ import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.schema.internal.UserState;
+import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.UserTimeKey;
 import dev.stitch.stream.topology.StitchDriver.Change;
 import dev.stitch.stream.topology.StitchDriver.Emitted;
 import org.apache.kafka.common.serialization.BytesSerializer;

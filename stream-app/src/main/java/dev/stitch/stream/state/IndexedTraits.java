@@ -1,4 +1,4 @@
-package dev.stitch.stream.topology;
+package dev.stitch.stream.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.stitch.events.SegmentEventParser;

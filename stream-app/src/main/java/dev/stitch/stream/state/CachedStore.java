@@ -1,4 +1,4 @@
-package dev.stitch.stream.topology;
+package dev.stitch.stream.state;
 
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;

@@ -1,4 +1,4 @@
-package dev.stitch.stream.topology;
+package dev.stitch.stream.state;
 
 /**
  * Every state store and repartition topic of the topology, named once. Changing a name here renames

@@ -1,12 +1,13 @@
-package dev.stitch.stream.topology;
+package dev.stitch.stream.state;
 
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.IdentityState;
-import dev.stitch.schema.internal.LinkClaim;
-import dev.stitch.schema.internal.LinkRequest;
-import dev.stitch.schema.internal.MergeRequest;
+import dev.stitch.schema.internal.LinkAnswer;
+import dev.stitch.schema.internal.LinkCommand;
+import dev.stitch.schema.internal.UserAlias;
+import dev.stitch.schema.internal.UserNameChange;
 import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.schema.internal.UserState;
 import dev.stitch.serde.AvroSerde;
@@ -26,9 +27,10 @@ public record StitchSerdes(
         Serde<SegmentEvent> segmentEvent,
         Serde<TimelineEvent> timelineEvent,
         Serde<IdentityChange> identityChange,
-        Serde<LinkClaim> linkClaim,
-        Serde<LinkRequest> linkRequest,
-        Serde<MergeRequest> mergeRequest,
+        Serde<UserAlias> userAlias,
+        Serde<UserNameChange> userNameChange,
+        Serde<LinkCommand> linkCommand,
+        Serde<LinkAnswer> linkAnswer,
         Serde<IdentityState> identityState,
         Serde<UserState> userState,
         Serde<UserProfile> userProfile,
@@ -43,9 +45,10 @@ public record StitchSerdes(
                 bounded(new AvroSerde<>(SegmentEvent.class, registry), maxRecordBytes),
                 bounded(new AvroSerde<>(TimelineEvent.class, registry), maxRecordBytes),
                 bounded(new AvroSerde<>(IdentityChange.class, registry), maxRecordBytes),
-                bounded(new AvroSerde<>(LinkClaim.class, registry), maxRecordBytes),
-                bounded(new AvroSerde<>(LinkRequest.class, registry), maxRecordBytes),
-                bounded(new AvroSerde<>(MergeRequest.class, registry), maxRecordBytes),
+                bounded(new AvroSerde<>(UserAlias.class, registry), maxRecordBytes),
+                bounded(new AvroSerde<>(UserNameChange.class, registry), maxRecordBytes),
+                bounded(new AvroSerde<>(LinkCommand.class, registry), maxRecordBytes),
+                bounded(new AvroSerde<>(LinkAnswer.class, registry), maxRecordBytes),
                 bounded(new AvroSerde<>(IdentityState.class, registry), maxRecordBytes),
                 bounded(new AvroSerde<>(UserState.class, registry), maxRecordBytes),
                 bounded(new AvroSerde<>(UserProfile.class, registry), maxRecordBytes),
