@@ -15,6 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -108,10 +110,19 @@ class ErasureIT {
                         Map<String, List<String>> left = recordsNaming(stack.bootstrapServers(), erased);
                         if (!left.isEmpty()) {
                             // New records roll the compacted topics' segments, so that the cleaner takes the old ones; an
-                            // erasure of its own writes to the erased users' changelog.
+                            // erasure of its own writes to the erased users' changelog. One nudged person per partition,
+                            // since a store keyed by user (users-by-trait) gets new records on a partition only from its
+                            // users; each is erased a round later, once its identify is in (an erasure right away would
+                            // cut the identify off before it writes anything).
                             int nudge = round.getAndIncrement();
-                            postFlow(stack, "nudge-" + nudge);
-                            send(stack.apiUrl() + "/v1/users/user-nudge-" + nudge, "DELETE", null);
+                            for (String person : onePerPartition("nudge-" + nudge, config().partitions())) {
+                                postFlow(stack, person);
+                            }
+                            if (nudge > 0) {
+                                for (String person : onePerPartition("nudge-" + (nudge - 1), config().partitions())) {
+                                    send(stack.apiUrl() + "/v1/users/user-" + person, "DELETE", null);
+                                }
+                            }
                         }
                         return left;
                     }, Map::isEmpty);
@@ -149,6 +160,20 @@ class ErasureIT {
             HttpResponse<String> answer = send(stack.bridgeUrl() + "/v1/webhook", "POST", event);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         }
+    }
+
+    /**
+     * People named {@code prefix-0}, {@code prefix-1}, ..., one whose user id ({@code user-<person>}) each
+     * of the {@code partitions} partitions holds, as Kafka's default partitioner places a key.
+     */
+    private static List<String> onePerPartition(String prefix, int partitions) {
+        Map<Integer, String> byPartition = new TreeMap<>();
+        for (int i = 0; byPartition.size() < partitions; i++) {
+            String person = prefix + "-" + i;
+            byte[] key = ("user-" + person).getBytes(StandardCharsets.UTF_8);
+            byPartition.putIfAbsent(Utils.toPositive(Utils.murmur2(key)) % partitions, person);
+        }
+        return List.copyOf(byPartition.values());
     }
 
     private void postIdentify(EmbeddedStack stack, String userId, String anonymousId) throws Exception {
