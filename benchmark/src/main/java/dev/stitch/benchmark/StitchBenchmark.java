@@ -5,7 +5,7 @@ import dev.stitch.schema.TimelineEvent;
 import dev.stitch.serde.AvroSerde;
 import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.serde.SchemaRegistry;
-import dev.stitch.stream.config.StreamsProperties;
+import dev.stitch.stream.app.StreamsProperties;
 import dev.stitch.stream.config.TopicNames;
 import dev.stitch.embedded.EmbeddedKafkaBroker;
 import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;

@@ -10,7 +10,6 @@ import dev.stitch.stream.config.ConsoleConfig;
 import dev.stitch.stream.config.TopicNames;
 import dev.stitch.stream.console.ActivityFeed;
 import dev.stitch.stream.console.ActivityRing;
-import dev.stitch.stream.config.StreamsProperties;
 import dev.stitch.stream.errors.RegistryTrouble;
 import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.topology.StitchTopology;

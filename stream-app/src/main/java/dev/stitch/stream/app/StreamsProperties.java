@@ -1,5 +1,7 @@
-package dev.stitch.stream.config;
+package dev.stitch.stream.app;
 
+import dev.stitch.stream.config.RecordLimits;
+import dev.stitch.stream.config.TopicNames;
 import dev.stitch.stream.errors.DeadLetterDeserializationHandler;
 import dev.stitch.stream.errors.DeadLetterProcessingHandler;
 import dev.stitch.stream.errors.DeadLetterProductionHandler;
