@@ -209,6 +209,11 @@ class UserSearchTest {
      * that says the profiles stored before the store existed were indexed.
      */
     private List<String> entries() {
+        return entriesOf(stitch);
+    }
+
+    /** As {@link #entries()}, of any driver's store. */
+    static List<String> entriesOf(StitchDriver stitch) {
         KeyValueStore<Bytes, byte[]> store = stitch.store(Catalogue.USERS_BY_TRAIT_STORE);
         List<String> entries = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {

@@ -5,9 +5,7 @@ import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.state.IndexedTraits;
-import dev.stitch.stream.state.UsersByTraitKey;
 import dev.stitch.stream.topology.StitchDriver;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -87,17 +85,6 @@ class UsersByTraitPropertyTest {
     }
 
     private static Set<String> entries(StitchDriver stitch) {
-        KeyValueStore<Bytes, byte[]> store = stitch.store(Catalogue.USERS_BY_TRAIT_STORE);
-        Set<String> entries = new TreeSet<>();
-        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
-            all.forEachRemaining(entry -> {
-                UsersByTraitKey.Entry read = UsersByTraitKey.read(entry.key);
-                // Not the key that says the profiles stored before the store existed were indexed.
-                if (!read.userId().isEmpty()) {
-                    entries.add(read.value() + " " + read.trait() + " " + read.userId());
-                }
-            });
-        }
-        return entries;
+        return new TreeSet<>(UserSearchTest.entriesOf(stitch));
     }
 }
