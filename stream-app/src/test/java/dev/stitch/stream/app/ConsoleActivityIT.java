@@ -1,27 +1,20 @@
 package dev.stitch.stream.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stitch.embedded.EmbeddedKafkaBroker;
-import dev.stitch.serde.SchemaRegistries;
-import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.stream.config.AppConfig;
 import dev.stitch.testing.Eventually;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Predicate;
 
 import static dev.stitch.stream.topology.SegmentEvents.identify;
@@ -39,41 +32,21 @@ class ConsoleActivityIT {
     private static final String TOKEN = "activity-token";
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    @TempDir
-    static Path dir;
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    final SingleBroker kafka = new SingleBroker();
 
     private final ApiClient api = new ApiClient(TOKEN);
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
     @Test
     void listsWhatTheStreamEmitsAndLeavesOutAnErasedPersonAlsoAfterARestart() throws Exception {
-        String registryUrl = "mock://" + UUID.randomUUID();
-        AppConfig config = AppConfig.fromEnvironment(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "SCHEMA_REGISTRY_URL", registryUrl,
-                "STITCH_DATA_DIR", dir.resolve("app").toString(),
-                "STITCH_APPLICATION_ID", "console-activity-it",
+        AppConfig config = AppConfig.fromEnvironment(kafka.env("console-activity-it-", Map.of(
                 "STITCH_REORDER_GRACE", "1s",
-                "STITCH_FLUSH_INTERVAL", "100ms",
-                "STITCH_API_PORT", "0",
-                "STITCH_API_TOKEN", TOKEN));
-        SchemaRegistry registry = SchemaRegistries.connect(registryUrl, null);
-        String raw = config.settings().topics().raw();
+                "STITCH_API_TOKEN", TOKEN)));
         Instant now = Instant.now();
 
-        try (var app = StitchApplication.start(config, registry, broker.bootstrapServers())) {
+        try (var app = kafka.start(config)) {
             assertThat(app.awaitRunning(WAIT)).isTrue();
-            TestClients.produce(broker.bootstrapServers(), registry, raw, List.of(
+            kafka.produce(config, List.of(
                     page("ada-page", "pixel-ada", "Home", now.minusSeconds(30)),
                     identify("ada-identify", "user-ada", "pixel-ada", now.minusSeconds(20)),
                     track("bob-track", "user-bob", null, "Opened", now.minusSeconds(10))));
@@ -91,9 +64,9 @@ class ConsoleActivityIT {
                     .containsExactly("identified bob-track");
         }
 
-        try (var restarted = StitchApplication.start(config, registry, broker.bootstrapServers())) {
+        try (var restarted = kafka.start(config)) {
             assertThat(restarted.awaitRunning(WAIT)).isTrue();
-            TestClients.produce(broker.bootstrapServers(), registry, raw, List.of(
+            kafka.produce(config, List.of(
                     track("bob-again", "user-bob", null, "Opened again", Instant.now())));
 
             assertThat(awaitListed(restarted, rows -> rows.contains("identified bob-again")))
