@@ -262,6 +262,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // A development broker: compacted topics (identity changes, changelogs) are cleaned within seconds of becoming dirty.
         props.put("log.cleaner.backoff.ms", "1000");
         props.put("group.streams.initial.rebalance.delay.ms", "0");
+        // After a crash, the controller refuses the restarted broker's registration until the killed
+        // one's session expires (9 s by default), and every partition waits for it. Broker and
+        // controller share this process, so their heartbeats need no slack for a network.
+        props.put("broker.heartbeat.interval.ms", "500");
+        props.put("broker.session.timeout.ms", "2500");
         return props;
     }
 
