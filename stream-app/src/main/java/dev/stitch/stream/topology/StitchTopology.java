@@ -41,7 +41,7 @@ import java.util.Properties;
 public final class StitchTopology {
 
     private static final String[] IDENTITY_STORES = {
-            Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE, Catalogue.HISTORY_EXPIRY_STORE};
+            Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE};
     private static final String[] TIMELINE_STORES = {
             Catalogue.USER_STATE_STORE, Catalogue.TIMELINE_STORE, Catalogue.PROFILE_STORE,
             Catalogue.RECENT_ERASURES_STORE, Catalogue.MERGED_TIMELINES_STORE, Catalogue.USERS_BY_TRAIT_STORE};
@@ -158,8 +158,6 @@ public final class StitchTopology {
                 Serdes.String(), serdes.identityState()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.ANONYMOUS_HISTORY_STORE),
                 Serdes.Bytes(), serdes.segmentEvent()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.HISTORY_EXPIRY_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_LINKS_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.ERASED_USERS_STORE),
