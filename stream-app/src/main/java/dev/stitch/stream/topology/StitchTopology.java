@@ -17,6 +17,7 @@ import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.timeline.IdentityChangeEncoder;
 import dev.stitch.stream.timeline.ProfileBook;
+import dev.stitch.stream.timeline.StitchedHistoryEncoder;
 import dev.stitch.stream.timeline.TimelineEventEncoder;
 import dev.stitch.stream.timeline.TimelineOutput;
 import dev.stitch.stream.timeline.TimelineStage;
@@ -133,10 +134,15 @@ public final class StitchTopology {
                 .mapValues(IdentityOutput.ToOwnUser::event, Named.as("own-user-event"))
                 .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
                         Named.as("encode-own-user-event"));
+        KStream<String, byte[]> stitchedHistory = outputs.stitchedHistory()
+                .mapValues(IdentityOutput.StitchedHistory::events, Named.as("stitched-history"))
+                .process(() -> new StitchedHistoryEncoder(serdes.timelineEvent().serializer(), serdes.stitchedEvents().serializer(),
+                        topics.timeline(), Catalogue.EVENTS_BY_USER, settings.limits().maxRecordBytes()), Named.as("encode-stitched-history"));
         outputs.toUser()
                 .mapValues(IdentityOutput.ToUser::event, Named.as("user-event"))
                 .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
                         Named.as("encode-user-event"))
+                .merge(stitchedHistory, Named.as("user-events-and-history"))
                 .merge(profileChanges, Named.as("user-records"))
                 .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.bytes())).withName(Catalogue.EVENTS_BY_USER))
                 .merge(ownUserEvents, Named.as("user-records-and-own"))
