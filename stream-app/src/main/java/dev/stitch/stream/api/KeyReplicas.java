@@ -23,24 +23,23 @@ record KeyReplicas(int partition, HostInfo active, Set<HostInfo> standbys) {
     }
 
     /**
-     * Where to read, best first: this instance's active copy, its standby copy, the active instance,
-     * then every standby instance (in a stable order). A request another instance forwarded is
-     * answered here or not at all ({@code forwarded}): it is never forwarded again, so two instances
-     * cannot send it back and forth.
+     * Where to read, best first: the active copy (here, else on its instance), then the standby copies
+     * (this instance's, then the other instances' in a stable order), which answer only while the
+     * active cannot. A request another instance forwarded is answered from a copy here or not at all
+     * ({@code forwarded}): it is never forwarded again, so two instances cannot send it back and forth.
      */
     List<Location> places(HostInfo self, boolean forwarded) {
         List<Location> places = new ArrayList<>();
         if (self.equals(active)) {
             places.add(new Location.Local(partition));
+        } else if (active != null && !forwarded) {
+            places.add(new Location.Remote(active.host(), active.port()));
         }
         if (standbys.contains(self)) {
             places.add(new Location.LocalStandby(partition));
         }
         if (forwarded) {
             return places;
-        }
-        if (active != null && !self.equals(active) && !HostInfo.unavailable().equals(active)) {
-            places.add(new Location.Remote(active.host(), active.port()));
         }
         standbys.stream()
                 .filter(host -> !host.equals(self) && !host.equals(active))

@@ -2,8 +2,9 @@ package dev.stitch.stream.api;
 
 /**
  * One place a key's state can be read, as Kafka Streams' metadata says. {@link KeyReplicas#places}
- * lists them in order of preference: this instance's active copy, its standby copy, the active
- * instance, the standby instances; {@link Unavailable} when the metadata names none.
+ * lists them in order of preference: the active copy, here ({@link Local}) or elsewhere
+ * ({@link Remote}), then the standby copies, here ({@link LocalStandby}) before elsewhere
+ * ({@link RemoteStandby}); {@link Unavailable} when the metadata names none.
  */
 sealed interface Location {
 

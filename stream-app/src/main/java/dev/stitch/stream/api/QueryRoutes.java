@@ -427,7 +427,7 @@ final class QueryRoutes {
         searchRound(ctx, app, replicas, new HashSet<>(), new ArrayList<>(), local, merge);
     }
 
-    private void searchRound(RoutingContext ctx, Serving app, Map<String, List<KeyReplicas>> replicas, Set<HostInfo> failed,
+    private void searchRound(RoutingContext ctx, Serving app, Map<String, List<KeyReplicas>> replicas, Set<SearchPlan.Copy> failed,
                              List<String> failures, LocalSearch local, Merge merge) {
         HostInfo self = app.state().self();
         SearchPlan plan = SearchPlan.of(replicas, self, failed);
@@ -436,39 +436,56 @@ final class QueryRoutes {
                     + (failures.isEmpty() ? "" : ": " + String.join("; ", failures)) + ".");
             return;
         }
-        List<HostInfo> instances = new ArrayList<>(plan.parts().keySet());
-        List<Future<JsonNode>> answers = new ArrayList<>();
-        plan.parts().forEach((instance, part) -> answers.add(instance.equals(self)
-                ? vertx.executeBlocking(() -> local.apply(app.search().reading(part)), false)
-                : ask(ctx, app, instance.host(), instance.port(), new Forward(ctx.request().uri(), null, 0, part))
-                        .map(answer -> partOf(instance, answer))));
-        Future.join(answers).onComplete(done -> {
-            List<HostInfo> failedNow = new ArrayList<>();
-            for (int i = 0; i < answers.size(); i++) {
-                Throwable error = answers.get(i).cause();
+        List<PartRead> reads = new ArrayList<>();
+        plan.parts().forEach((instance, part) -> {
+            if (instance.equals(self)) {
+                // Copy by copy here, so that one partition being restored spares the others.
+                part.partitions().forEach((store, partitions) -> partitions.forEach((partition, replica) -> {
+                    SearchParts one = new SearchParts(Map.of(store, new TreeMap<>(Map.of(partition, replica))));
+                    reads.add(new PartRead(self, one, vertx.executeBlocking(() -> local.apply(app.search().reading(one)), false)));
+                }));
+            } else {
+                reads.add(new PartRead(instance, part, ask(ctx, app, instance.host(), instance.port(),
+                        new Forward(ctx.request().uri(), null, 0, part)).map(QueryRoutes::partOf)));
+            }
+        });
+        Future.join(reads.stream().map(PartRead::answer).toList()).onComplete(done -> {
+            boolean anyFailed = false;
+            for (PartRead read : reads) {
+                Throwable error = read.answer().cause();
                 if (error == null) {
                     continue;
                 }
-                HostInfo instance = instances.get(i);
-                if (instance.equals(self) && !(error instanceof InvalidStateStoreException)) {
+                if (read.instance().equals(self) && !(error instanceof InvalidStateStoreException)) {
                     failed(ctx, error);
                     return;
                 }
-                failedNow.add(instance);
-                failures.add(instance.equals(self) ? "this instance's part cannot be read (" + error.getMessage() + ")"
-                        : "the instance " + instance.host() + ":" + instance.port() + " " + error.getMessage());
+                anyFailed = true;
+                failed.addAll(SearchPlan.copiesOf(read.instance(), read.part()));
+                failures.add(read.failure(self, error));
             }
-            if (failedNow.isEmpty()) {
-                ctx.response().putHeader(SERVED_BY_HEADER, instances.stream()
-                                .map(instance -> instance.equals(self) ? app.self() : instance.host() + ":" + instance.port())
-                                .collect(Collectors.joining(",")))
-                        .putHeader(REPLICA_HEADER, (plan.anyStandby() ? Replica.STANDBY : Replica.ACTIVE).label());
-                ApiAnswers.json(ctx, 200, merge.apply(answers.stream().map(Future::result).toList()).toString());
-            } else {
-                failed.addAll(failedNow);
+            if (anyFailed) {
                 searchRound(ctx, app, replicas, failed, failures, local, merge);
+                return;
             }
+            ctx.response().putHeader(SERVED_BY_HEADER, plan.parts().keySet().stream()
+                            .map(instance -> instance.equals(self) ? app.self() : instance.host() + ":" + instance.port())
+                            .collect(Collectors.joining(",")))
+                    .putHeader(REPLICA_HEADER, (plan.anyStandby() ? Replica.STANDBY : Replica.ACTIVE).label());
+            ApiAnswers.json(ctx, 200, merge.apply(reads.stream().map(read -> read.answer().result()).toList()).toString());
         });
+    }
+
+    /** One instance's part of a search, being read. */
+    private record PartRead(HostInfo instance, SearchParts part, Future<JsonNode> answer) {
+        /** Why the part failed, as the 503 names it when no copy is left. */
+        String failure(HostInfo self, Throwable error) {
+            if (instance.equals(self)) {
+                return "this instance's copy " + part.header() + " is being moved or restored (" + error.getMessage() + ")";
+            }
+            String name = "the instance " + instance.host() + ":" + instance.port();
+            return error instanceof PartRefused ? name + " " + error.getMessage() : name + " did not answer (" + error.getMessage() + ")";
+        }
     }
 
     /**
@@ -493,14 +510,21 @@ final class QueryRoutes {
     }
 
     /** Another instance's part of a look-up every instance answers; other than 200 fails it, naming the answer. */
-    private static JsonNode partOf(HostInfo instance, Forwarded answer) {
+    private static JsonNode partOf(Forwarded answer) {
         if (answer.status() != 200) {
-            throw new IllegalStateException("answered " + answer.status() + " (" + messageOf(answer) + ")");
+            throw new PartRefused("answered " + answer.status() + " (" + messageOf(answer) + ")");
         }
         try {
             return SegmentEventParser.JSON.readTree(answer.body().toString());
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("answered no JSON", e);
+            throw new PartRefused("answered no JSON");
+        }
+    }
+
+    /** Another instance's answer other than a 200 with JSON to its part of a search. */
+    private static final class PartRefused extends RuntimeException {
+        PartRefused(String message) {
+            super(message, null, false, false);
         }
     }
 
