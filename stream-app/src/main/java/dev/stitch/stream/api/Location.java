@@ -18,16 +18,10 @@ sealed interface Location {
 
     /** In another instance, the active one, whose query API answers at {@code host:port}. */
     record Remote(String host, int port) implements Location {
-        String instance() {
-            return host + ":" + port;
-        }
     }
 
     /** In another instance that holds a standby copy of the partition, whose query API answers at {@code host:port}. */
     record RemoteStandby(String host, int port) implements Location {
-        String instance() {
-            return host + ":" + port;
-        }
     }
 
     /** Nowhere just now: the application is starting or rebalancing. */

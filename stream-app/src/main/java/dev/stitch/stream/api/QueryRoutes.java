@@ -28,11 +28,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -41,8 +41,8 @@ import java.util.stream.Collectors;
  * The query API's HTTP surface, in one place: the look-ups and the erasure behind the bearer token,
  * answered from this instance's copy of the key's partition or forwarded to the instance that has
  * one, the active copy first and a standby one while the active cannot answer; the searches,
- * answered partition by partition by the instances holding them and merged; the console's activity feed and its pages;
- * health; metrics.
+ * answered partition by partition by the instances holding them and merged; the console's activity
+ * feed and its pages; health; metrics.
  */
 final class QueryRoutes {
 
