@@ -481,7 +481,7 @@ final class QueryRoutes {
         /** Why the part failed, as the 503 names it when no copy is left. */
         String failure(HostInfo self, Throwable error) {
             if (instance.equals(self)) {
-                return "this instance's copy " + part.header() + " is being moved or restored (" + error.getMessage() + ")";
+                return "this instance's copy of " + part.header() + " is being moved or restored (" + error.getMessage() + ")";
             }
             String name = "the instance " + instance.host() + ":" + instance.port();
             return error instanceof PartRefused ? name + " " + error.getMessage() : name + " did not answer (" + error.getMessage() + ")";

@@ -6,16 +6,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * The part of a search one instance answers: the partitions of each store it reads, each from its
- * active or its standby copy. Sent to the instance with the forwarded search, in {@link #HEADER}, as
- * {@code store:partition:replica} items separated by commas ({@code identities:0:active,identities:3:standby}).
+ * active or its standby copy. Sent to the instance with the forwarded search, in {@link #HEADER}: each
+ * store with its partitions, a standby copy's marked {@code s} ({@code identities=0,3s;user-state=1}),
+ * a few bytes a partition, so that a part of every partition of a few hundred stays within the 8 KB
+ * Vert.x takes of a request's headers.
  */
 record SearchParts(Map<String, SortedMap<Integer, Replica>> partitions) {
 
     static final String HEADER = "X-Stitch-Search-Parts";
+    private static final String STANDBY_MARK = "s";
 
     SearchParts {
         Map<String, SortedMap<Integer, Replica>> copy = new LinkedHashMap<>();
@@ -33,41 +37,40 @@ record SearchParts(Map<String, SortedMap<Integer, Replica>> partitions) {
         return partitions.values().stream().anyMatch(replicas -> replicas.containsValue(Replica.STANDBY));
     }
 
+    /** The part as {@link #HEADER} carries it. */
     String header() {
         return partitions.entrySet().stream()
-                .flatMap(store -> store.getValue().entrySet().stream()
-                        .map(partition -> store.getKey() + ":" + partition.getKey() + ":" + partition.getValue().label()))
-                .collect(Collectors.joining(","));
+                .map(store -> store.getKey() + "=" + store.getValue().entrySet().stream()
+                        .map(partition -> partition.getKey() + (partition.getValue() == Replica.STANDBY ? STANDBY_MARK : ""))
+                        .collect(Collectors.joining(",")))
+                .collect(Collectors.joining(";"));
     }
 
     /**
      * The part a header names.
      *
      * @param stores the stores a search may read: any other is refused
-     * @throws IllegalArgumentException naming the item that is not {@code store:partition:replica}
+     * @throws IllegalArgumentException naming what is not {@code store=partition,...}
      */
     static SearchParts parse(String header, Set<String> stores) {
         Map<String, SortedMap<Integer, Replica>> partitions = new LinkedHashMap<>();
-        for (String item : header.split(",", -1)) {
-            String[] fields = item.trim().split(":", -1);
-            if (fields.length != 3 || !stores.contains(fields[0])) {
-                throw new IllegalArgumentException(HEADER + " holds '" + item + "', not store:partition:replica of the stores " + stores);
+        for (String item : header.split(";", -1)) {
+            String[] store = item.split("=", -1);
+            if (store.length != 2 || !stores.contains(store[0]) || partitions.containsKey(store[0])) {
+                throw new IllegalArgumentException(HEADER + " holds '" + item + "', not store=partition,... of one of the stores "
+                        + new TreeSet<>(stores));
             }
-            int partition;
-            try {
-                partition = Integer.parseInt(fields[1]);
-            } catch (NumberFormatException e) {
-                partition = -1;
+            SortedMap<Integer, Replica> replicas = new TreeMap<>();
+            for (String partition : store[1].split(",", -1)) {
+                boolean standby = partition.endsWith(STANDBY_MARK);
+                String number = standby ? partition.substring(0, partition.length() - 1) : partition;
+                if (number.isEmpty() || number.length() > 9 || !number.chars().allMatch(Character::isDigit)) {
+                    throw new IllegalArgumentException(HEADER + " holds '" + item + "', whose partition '" + partition
+                            + "' is not a whole number from 0 (with " + STANDBY_MARK + " for a standby copy)");
+                }
+                replicas.put(Integer.parseInt(number), standby ? Replica.STANDBY : Replica.ACTIVE);
             }
-            if (partition < 0) {
-                throw new IllegalArgumentException(HEADER + " holds '" + item + "', whose partition is not a whole number from 0");
-            }
-            Replica replica = switch (fields[2]) {
-                case "active" -> Replica.ACTIVE;
-                case "standby" -> Replica.STANDBY;
-                default -> throw new IllegalArgumentException(HEADER + " holds '" + item + "', whose replica is neither active nor standby");
-            };
-            partitions.computeIfAbsent(fields[0], store -> new TreeMap<>()).put(partition, replica);
+            partitions.put(store[0], replicas);
         }
         return new SearchParts(partitions);
     }

@@ -28,9 +28,9 @@ class SearchPlanTest {
         assertThat(plan.complete()).isTrue();
         assertThat(plan.anyStandby()).isFalse();
         assertThat(plan.parts().keySet()).containsExactly(SELF, B, C);
-        assertThat(plan.parts().get(SELF).header()).isEqualTo("identities:0:active,user-state:0:active");
-        assertThat(plan.parts().get(B).header()).isEqualTo("identities:1:active,user-state:1:active");
-        assertThat(plan.parts().get(C).header()).isEqualTo("identities:2:active,user-state:2:active");
+        assertThat(plan.parts().get(SELF).header()).isEqualTo("identities=0;user-state=0");
+        assertThat(plan.parts().get(B).header()).isEqualTo("identities=1;user-state=1");
+        assertThat(plan.parts().get(C).header()).isEqualTo("identities=2;user-state=2");
     }
 
     @Test
@@ -44,8 +44,8 @@ class SearchPlanTest {
         assertThat(plan.complete()).isTrue();
         assertThat(plan.anyStandby()).isTrue();
         assertThat(plan.parts().get(SELF).header())
-                .isEqualTo("identities:0:active,identities:1:standby,user-state:0:active,user-state:1:standby");
-        assertThat(plan.parts().get(B).header()).isEqualTo("identities:2:standby,user-state:2:standby");
+                .isEqualTo("identities=0,1s;user-state=0,1s");
+        assertThat(plan.parts().get(B).header()).isEqualTo("identities=2s;user-state=2s");
         assertThat(plan.parts()).doesNotContainKey(C);
     }
 
@@ -53,8 +53,8 @@ class SearchPlanTest {
     void oneFailedCopyMovesOnlyThatPartition() {
         SearchPlan plan = SearchPlan.of(STORES, SELF, Set.of(new SearchPlan.Copy(C, "identities", 2)));
 
-        assertThat(plan.parts().get(B).header()).isEqualTo("identities:1:active,identities:2:standby,user-state:1:active");
-        assertThat(plan.parts().get(C).header()).isEqualTo("user-state:2:active");
+        assertThat(plan.parts().get(B).header()).isEqualTo("identities=1,2s;user-state=1");
+        assertThat(plan.parts().get(C).header()).isEqualTo("user-state=2");
     }
 
     @Test

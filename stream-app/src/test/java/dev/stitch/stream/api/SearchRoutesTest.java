@@ -207,7 +207,7 @@ class SearchRoutesTest {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri(api, "/v1/search?q=blue"))
                 .header("Authorization", "Bearer " + TOKEN)
                 .header(QueryRoutes.FORWARDED_HEADER, "localhost:1")
-                .header(SearchParts.HEADER, "timelines:0:active").GET().build(), HttpResponse.BodyHandlers.ofString());
+                .header(SearchParts.HEADER, "timelines=0").GET().build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(answer.statusCode()).isEqualTo(400);
         assertThat(SegmentEventParser.JSON.readTree(answer.body()).get("error").asText()).isEqualTo("invalid_header");
