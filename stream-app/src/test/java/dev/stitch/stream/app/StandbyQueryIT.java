@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * stays in the group, as in a rolling restart, so its partitions stay its own and nobody processes
  * them until it is back. Throughout, every person's timeline is answered 200 by the instances left:
  * the stopped instance's people from a standby copy, saying so, with what the active answered before.
- * Started again, the instance answers for its people as their active copy.
+ * A search, which reads every partition, is whole too. Started again, the instance answers for its
+ * people as their active copy.
  */
 class StandbyQueryIT {
 
@@ -83,7 +84,7 @@ class StandbyQueryIT {
                 // The standby copy has caught up once, asked as a forwarded request, it answers what the active did.
                 HostInfo standby = copies.standbyHosts().iterator().next();
                 Eventually.within(WAIT, user + "'s timeline in the standby copy on " + standby)
-                        .until(() -> ask(standby.port(), user, true), answer -> answer.body().equals(before.get(user)));
+                        .until(() -> ask(standby.port(), timelinePath(user), true), answer -> answer.body().equals(before.get(user)));
             }
         }
         assertThat(stoppedUsers).as("the stopping instance is the active copy of some people").isNotEmpty();
@@ -100,6 +101,13 @@ class StandbyQueryIT {
             assertThat(answer.replica()).as(user).isEqualTo(stoppedUsers.contains(user) ? "standby" : "active");
             assertThat(answer.servedBy()).as(user).isNotEqualTo("localhost:" + stopped.port());
         }
+
+        // A search reads every partition once: the stopped instance's from their standby copies.
+        String searched = stoppedUsers.get(0);
+        Answer search = ask(first.apiPort(), "/v1/search?q=" + searched, false);
+        assertThat(search.status()).as(search.body()).isEqualTo(200);
+        assertThat(search.json().path("matches").findValuesAsText("userId")).containsExactly(searched);
+        assertThat(search.replica()).isEqualTo("standby");
 
         StitchApplication restarted = start(stoppingConfig);
         assertThat(restarted.awaitRunning(WAIT)).isTrue();
@@ -125,12 +133,16 @@ class StandbyQueryIT {
     }
 
     private Answer timeline(StitchApplication asked, String user) throws Exception {
-        return ask(asked.apiPort(), user, false);
+        return ask(asked.apiPort(), timelinePath(user), false);
     }
 
-    /** A timeline, asked as a client does or, {@code forwarded}, as another instance does: answered from the copy there. */
-    private Answer ask(int port, String user, boolean forwarded) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/users/" + user + "/timeline"))
+    private static String timelinePath(String user) {
+        return "/v1/users/" + user + "/timeline";
+    }
+
+    /** A request, asked as a client does or, {@code forwarded}, as another instance does: answered from the copy there. */
+    private Answer ask(int port, String path, boolean forwarded) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Authorization", "Bearer " + TOKEN);
         if (forwarded) {
             request.header("X-Stitch-Forwarded-By", "standby-query-it");
