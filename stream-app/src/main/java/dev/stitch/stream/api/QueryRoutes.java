@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -189,6 +190,10 @@ final class QueryRoutes {
      * without data, whether it was erased and stays so (R13, with suppression).
      */
     private record UserAnswer(Optional<ObjectNode> body, String mergedInto, boolean erased) {
+        /** Whether the stores know the user id at all: as a user, a name of another, or an erased user. */
+        boolean knows() {
+            return body.isPresent() || mergedInto != null || erased;
+        }
     }
 
     /**
@@ -221,13 +226,14 @@ final class QueryRoutes {
                 ? new Forward(userPath(userId, pathSuffix, ctx.request().query()), requested, hops, null)
                 : new Forward(ctx.request().uri(), null, 0, null);
         List<Location> places = app.state().locate(Catalogue.USER_STATE_STORE, userId, forwardedHere(ctx) && !followingMerge);
-        readKey(ctx, app, places, sent,
+        readKey(ctx, app, places, sent, new KeyRead<>(
                 (queries, partition) -> queries.mergedInto(userId, partition)
                         .map(into -> new UserAnswer(Optional.empty(), into, false))
                         .orElseGet(() -> {
                             Optional<ObjectNode> body = read.apply(queries, userId, partition);
                             return new UserAnswer(body, null, body.isEmpty() && queries.isErased(userId, partition));
                         }),
+                UserAnswer::knows,
                 answer -> {
                     if (answer.mergedInto() != null) {
                         followMerge(ctx, requested, answer.mergedInto(), hops, pathSuffix, read);
@@ -236,7 +242,7 @@ final class QueryRoutes {
                                 body -> ApiAnswers.json(ctx, 200, mergedFrom(body, requested, userId).toString()),
                                 () -> notFound(ctx, requested, userId, answer.erased()));
                     }
-                });
+                }));
     }
 
     /** Whether another instance forwarded this request, to be answered from a copy here and not forwarded again. */
@@ -540,10 +546,9 @@ final class QueryRoutes {
             return;
         }
         readKey(ctx, app, app.state().locate(storeName, key, forwardedHere(ctx)), new Forward(ctx.request().uri(), null, 0, null),
-                read::apply,
-                found -> found.ifPresentOrElse(
+                new KeyRead<>(read::apply, Optional::isPresent, found -> found.ifPresentOrElse(
                         body -> ApiAnswers.json(ctx, 200, body.toString()),
-                        () -> ApiAnswers.error(ctx, 404, "not_found", notFound, field)));
+                        () -> ApiAnswers.error(ctx, 404, "not_found", notFound, field))));
     }
 
     /** One read of a key against one partition's local copy. */
@@ -552,31 +557,39 @@ final class QueryRoutes {
     }
 
     /**
+     * A key's look-up: the read of one partition's copy, whether its result knows the key, and the
+     * answer to give with the result.
+     */
+    private record KeyRead<T>(LocalRead<T> read, Predicate<T> knows, Consumer<T> answer) {
+    }
+
+    /**
      * Reads a key from the first of its places that answers: a local copy that can be read, or another
      * instance that answers other than 503 (asked once, as {@link #askElsewhere} says). A copy that cannot
      * be read (restoring, moving) and an instance that is down or answers 503 pass the read to the next
-     * place; when none is left, 503 naming why each failed. The answer names the instance and, in
+     * place; so does a standby copy that does not know the key, which may only be behind (just
+     * assigned, still catching up): a 404 comes from an active copy or one that knows the key is gone.
+     * When no place is left, 503 naming why each failed. The answer names the instance and, in
      * {@link #REPLICA_HEADER}, whether its active or a standby copy answered.
      */
-    private <T> void readKey(RoutingContext ctx, Serving app, List<Location> places, Forward sent, LocalRead<T> read,
-                             Consumer<T> answer) {
-        readFrom(ctx, app, places, 0, new ArrayList<>(), sent, read, answer);
+    private <T> void readKey(RoutingContext ctx, Serving app, List<Location> places, Forward sent, KeyRead<T> look) {
+        readFrom(ctx, app, places, 0, new ArrayList<>(), sent, look);
     }
 
     private <T> void readFrom(RoutingContext ctx, Serving app, List<Location> places, int next, List<String> failures, Forward sent,
-                              LocalRead<T> read, Consumer<T> answer) {
+                              KeyRead<T> look) {
         if (next == places.size()) {
             ApiAnswers.unavailable(ctx, "No copy of this key could answer: " + String.join("; ", failures) + ".");
             return;
         }
         Location place = places.get(next);
-        Runnable tryNext = () -> readFrom(ctx, app, places, next + 1, failures, sent, read, answer);
+        Runnable tryNext = () -> readFrom(ctx, app, places, next + 1, failures, sent, look);
         if (place instanceof Location.Unavailable unavailable) {
             ApiAnswers.unavailable(ctx, "The application cannot answer yet: " + unavailable.reason() + ".");
         } else if (place instanceof Location.Local local) {
-            readHere(ctx, app, local.partition(), Replica.ACTIVE, failures, tryNext, read, answer);
+            readHere(ctx, app, local.partition(), Replica.ACTIVE, failures, tryNext, look);
         } else if (place instanceof Location.LocalStandby standby) {
-            readHere(ctx, app, standby.partition(), Replica.STANDBY, failures, tryNext, read, answer);
+            readHere(ctx, app, standby.partition(), Replica.STANDBY, failures, tryNext, look);
         } else if (place instanceof Location.Remote remote) {
             askElsewhere(ctx, app, remote.host(), remote.port(), "the active instance", sent, failures, tryNext);
         } else if (place instanceof Location.RemoteStandby standby) {
@@ -585,11 +598,16 @@ final class QueryRoutes {
     }
 
     private <T> void readHere(RoutingContext ctx, Serving app, int partition, Replica replica, List<String> failures,
-                              Runnable tryNext, LocalRead<T> read, Consumer<T> answer) {
-        vertx.executeBlocking(() -> read.apply(app.queries().on(replica), partition), false)
+                              Runnable tryNext, KeyRead<T> look) {
+        vertx.executeBlocking(() -> look.read().apply(app.queries().on(replica), partition), false)
                 .onSuccess(result -> {
+                    if (replica == Replica.STANDBY && !look.knows().test(result)) {
+                        failures.add("the standby copy of partition " + partition + " here does not know it (it may be behind)");
+                        tryNext.run();
+                        return;
+                    }
                     ctx.response().putHeader(SERVED_BY_HEADER, app.self()).putHeader(REPLICA_HEADER, replica.label());
-                    answer.accept(result);
+                    look.answer().accept(result);
                 })
                 .onFailure(error -> {
                     if (error instanceof InvalidStateStoreException) {

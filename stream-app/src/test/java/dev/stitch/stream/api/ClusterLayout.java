@@ -27,6 +27,7 @@ final class ClusterLayout {
     private final Map<Integer, HostInfo> active = new HashMap<>();
     private final Map<Integer, Set<HostInfo>> standbys = new HashMap<>();
     private final Set<String> unreadable = new HashSet<>();
+    private final Map<String, StitchDriver> ownCopies = new HashMap<>();
     private final Map<String, Integer> partitionOfKey = new HashMap<>();
     private volatile boolean known = true;
 
@@ -41,6 +42,12 @@ final class ClusterLayout {
     /** {@code key} (of any store) is in {@code partition}; a key not named is in partition 0. */
     synchronized ClusterLayout key(String key, int partition) {
         partitionOfKey.put(key, partition);
+        return this;
+    }
+
+    /** The copy of {@code partition} on {@code instance} holds {@code stores}, not the partition's data: as a copy behind the others. */
+    synchronized ClusterLayout copyOn(HostInfo instance, int partition, StitchDriver stores) {
+        ownCopies.put(instance + "/" + partition, stores);
         return this;
     }
 
@@ -75,7 +82,7 @@ final class ClusterLayout {
         if (unreadable.contains(self + "/" + partition)) {
             throw new InvalidStateStoreException("the copy of partition " + partition + " of " + storeName + " is restoring");
         }
-        return data.get(partition);
+        return ownCopies.getOrDefault(self + "/" + partition, data.get(partition));
     }
 
     private final class Instance implements StateAccess {

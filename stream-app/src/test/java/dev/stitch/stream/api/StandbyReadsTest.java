@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Where a key look-up is read, over real HTTP between query APIs on a simulated cluster: the active
  * copy first, here or on its instance; a standby copy, here or on another instance, while the active
  * cannot answer (its instance down or answering 503, its store restoring), and the answer says so; a
- * forwarded request answered from the copy where it arrives and never forwarded again; a 503 naming
- * every copy that failed when none answers.
+ * standby that does not know the key passing it on rather than answering 404; a forwarded request
+ * answered from the copy where it arrives and never forwarded again; a 503 naming every copy that
+ * failed when none answers.
  */
 class StandbyReadsTest {
 
@@ -165,6 +166,28 @@ class StandbyReadsTest {
         assertThat(elsewhere.status).isEqualTo(503);
         assertThat(elsewhere.servedBy).as("not forwarded to the active").isNull();
         assertThat(elsewhere.json().get("message").asText()).contains("forwarded here, where partition 0 is not");
+    }
+
+    @Test
+    void aStandbyCopyThatDoesNotKnowTheKeyPassesTheReadOnInsteadOfAnswering404() throws Exception {
+        QueryApi asked = unserved();
+        QueryApi upToDate = unserved();
+        // The standby copy here is behind (it holds nothing yet); the other one has caught up.
+        serve(new ClusterLayout().partition(0, stitch, stoppedInstance(), host(asked), host(upToDate))
+                .copyOn(host(asked), 0, keep(new StitchDriver())), asked, upToDate);
+        QueryApi alone = unserved();
+        serve(new ClusterLayout().partition(0, stitch, stoppedInstance(), host(alone))
+                .copyOn(host(alone), 0, keep(new StitchDriver())), alone);
+
+        Answer passedOn = get(asked, TIMELINE);
+        Answer nowhere = get(alone, "/v1/anonymous/pixel-1");
+
+        assertThat(passedOn.status).as(passedOn.body).isEqualTo(200);
+        assertThat(passedOn.body).isEqualTo(activeTimeline);
+        assertThat(passedOn.servedBy).isEqualTo(name(upToDate));
+        assertThat(passedOn.replica).isEqualTo("standby");
+        assertThat(nowhere.status).as("a copy that may be upToDate does not say the id is unknown").isEqualTo(503);
+        assertThat(nowhere.json().get("message").asText()).contains("the standby copy of partition 0 here does not know it");
     }
 
     @Test
