@@ -1,5 +1,7 @@
 package dev.stitch.stream.api;
 
+import java.util.Locale;
+
 /** Which local copy of a partition's store a read may use. */
 enum Replica {
     /** Only the active copy, which the stream writes: up to date, and unreadable while it is restored or moved. */
@@ -9,6 +11,6 @@ enum Replica {
 
     /** How answers name it, in the {@code X-Stitch-Replica} header. */
     String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }
