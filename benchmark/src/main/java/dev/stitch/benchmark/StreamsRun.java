@@ -2,7 +2,9 @@ package dev.stitch.benchmark;
 
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -16,6 +18,7 @@ final class StreamsRun implements AutoCloseable {
     private final long startedAtNanos;
     private final AtomicLong runningAtNanos = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final RestoreTally restores = new RestoreTally();
 
     private StreamsRun(Contender contender, Properties props) {
         streams = new KafkaStreams(contender.topology().apply(props), props);
@@ -28,6 +31,7 @@ final class StreamsRun implements AutoCloseable {
             failure.compareAndSet(null, error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        streams.setGlobalStateRestoreListener(restores);
         startedAtNanos = System.nanoTime();
         streams.start();
     }
@@ -36,10 +40,13 @@ final class StreamsRun implements AutoCloseable {
         return new StreamsRun(contender, props);
     }
 
-    /** Waits for the first RUNNING: start-up, the first rebalance and state restoration are over. */
+    /**
+     * Waits for the first RUNNING with no store restoring: start-up, the first rebalance and state
+     * restoration are over. Returns when, in {@link System#nanoTime()}.
+     */
     long awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (runningAtNanos.get() == 0) {
+        while (runningAtNanos.get() == 0 || restores.restoring()) {
             requireHealthy();
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("The application did not reach RUNNING within " + timeout.toSeconds()
@@ -47,11 +54,22 @@ final class StreamsRun implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        return runningAtNanos.get();
+        return Math.max(runningAtNanos.get(), restores.endedAtNanos());
     }
 
     long startedAtNanos() {
         return startedAtNanos;
+    }
+
+    /** What the application restored from its changelogs on start. */
+    RestoreTally restores() {
+        return restores;
+    }
+
+    /** The value under {@code key} in one partition of a key-value store of the running application; null if none. */
+    <K, V> V storeValue(String store, int partition, K key) {
+        return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore())
+                .withPartition(partition)).get(key);
     }
 
     /** Stops the benchmark with the application's own error rather than a time-out later. */
