@@ -114,7 +114,10 @@ record ExecutionProfile(Set<String> threads, long samples, long truncated, Map<S
     }
 
     static String abbreviated(String className) {
-        String[] parts = className.split("\\.");
+        // A lambda's hidden class is named Outer$$Lambda$123/0x0000...: the numbers say nothing to a reader.
+        int lambda = className.indexOf("$$Lambda");
+        String named = lambda < 0 ? className : className.substring(0, lambda) + "$$Lambda";
+        String[] parts = named.split("\\.");
         StringBuilder name = new StringBuilder();
         for (int i = 0; i < parts.length - 1; i++) {
             name.append(parts[i].isEmpty() ? "" : parts[i].substring(0, 1)).append('.');

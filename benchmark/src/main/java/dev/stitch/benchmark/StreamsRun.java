@@ -40,13 +40,10 @@ final class StreamsRun implements AutoCloseable {
         return new StreamsRun(contender, props);
     }
 
-    /**
-     * Waits for the first RUNNING with no store restoring: start-up, the first rebalance and state
-     * restoration are over. Returns when, in {@link System#nanoTime()}.
-     */
+    /** Waits for the first RUNNING: start-up, the first rebalance and state restoration are over. */
     long awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (runningAtNanos.get() == 0 || restores.restoring()) {
+        while (runningAtNanos.get() == 0) {
             requireHealthy();
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("The application did not reach RUNNING within " + timeout.toSeconds()
@@ -54,7 +51,24 @@ final class StreamsRun implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        return Math.max(runningAtNanos.get(), restores.endedAtNanos());
+        return runningAtNanos.get();
+    }
+
+    /**
+     * Waits until the application is RUNNING and has restored at least {@code records} from its
+     * changelogs, with no store still restoring: Kafka Streams may reach RUNNING while some stores restore.
+     */
+    void awaitRestored(long records, Duration timeout) throws InterruptedException {
+        awaitRunning(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (restores.records() < records || restores.restoring()) {
+            requireHealthy();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The application had restored " + restores.records() + " of the " + records
+                        + " records of its changelogs after " + timeout.toSeconds() + " s; see the Kafka Streams warnings above.");
+            }
+            Thread.sleep(10);
+        }
     }
 
     long startedAtNanos() {

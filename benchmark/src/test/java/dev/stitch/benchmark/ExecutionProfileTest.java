@@ -80,4 +80,12 @@ class ExecutionProfileTest {
                 .isEqualTo("o.a.k.s.p.i.StreamTask");
         assertThat(ExecutionProfile.abbreviated("Plain")).isEqualTo("Plain");
     }
+
+    @Test
+    void namesALambdaByTheClassItIsIn() {
+        assertThat(ExecutionProfile.abbreviated("org.apache.kafka.streams.processor.internals.StreamTask$$Lambda$1399/0x0000000800b6e040"))
+                .isEqualTo("o.a.k.s.p.i.StreamTask$$Lambda");
+        assertThat(ExecutionProfile.abbreviated("org.apache.kafka.streams.processor.internals.StreamTask$$Lambda$1399.0x0000000800b6e040"))
+                .isEqualTo("o.a.k.s.p.i.StreamTask$$Lambda");
+    }
 }
