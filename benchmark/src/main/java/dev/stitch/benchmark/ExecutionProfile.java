@@ -114,7 +114,7 @@ record ExecutionProfile(Set<String> threads, long samples, long truncated, Map<S
     }
 
     static String abbreviated(String className) {
-        // A lambda's hidden class is named Outer$$Lambda$123/0x0000...: the numbers say nothing to a reader.
+        // JFR names a lambda's hidden class Outer$$Lambda$1487+0x00007efc745e6d00.1653309853: the numbers say nothing.
         int lambda = className.indexOf("$$Lambda");
         String named = lambda < 0 ? className : className.substring(0, lambda) + "$$Lambda";
         String[] parts = named.split("\\.");

@@ -83,9 +83,8 @@ class ExecutionProfileTest {
 
     @Test
     void namesALambdaByTheClassItIsIn() {
-        assertThat(ExecutionProfile.abbreviated("org.apache.kafka.streams.processor.internals.StreamTask$$Lambda$1399/0x0000000800b6e040"))
-                .isEqualTo("o.a.k.s.p.i.StreamTask$$Lambda");
-        assertThat(ExecutionProfile.abbreviated("org.apache.kafka.streams.processor.internals.StreamTask$$Lambda$1399.0x0000000800b6e040"))
+        // As JFR names a hidden class.
+        assertThat(ExecutionProfile.abbreviated("org.apache.kafka.streams.processor.internals.StreamTask$$Lambda$1487+0x00007efc745e6d00.1653309853"))
                 .isEqualTo("o.a.k.s.p.i.StreamTask$$Lambda");
     }
 }
