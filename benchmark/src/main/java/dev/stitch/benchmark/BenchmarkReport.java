@@ -99,18 +99,20 @@ final class BenchmarkReport {
                 n(options.storedIdentities()));
         out.printf("started (stitch: %s linked anonymous ids, %d per user, in %s and each grant in %s; baseline: as many persons%n",
                 n(options.storedIdentities()), PreloadedState.IDS_PER_USER, Catalogue.IDENTITIES_STORE, Catalogue.USER_LINKS_STORE);
-        out.printf("in %s), none of them in the input; restored on start, outside the clock, then the same input%n",
+        out.printf("in %s), none of them in the input; a first start restored them with no input left to read; the round%n",
                 BaselineTopology.EVENT_COUNTS_STORE);
+        out.println("started the app again, on that local state, over the same input, clocked as the rounds above");
         out.printf("  %-22s %12s %16s %8s %14s %12s %10s %s%n", "", "events/s", "median above", "change", "stored in",
                 "restored", "restore", "spot check, counts");
         for (LargerStateRound round : larger) {
             ContenderResult usual = named(round.contender().name().split(" ")[0], results);
             double perSecond = round.measured().measured().eventsPerSecond();
             double median = usual.median(ThroughputMeter.Measured::eventsPerSecond);
-            out.printf(Locale.ROOT, "  %-22s %12s %16s %+7.1f%% %14s %12s %10s %d/%d found, %s%n", round.contender().name(),
+            out.printf(Locale.ROOT, "  %-22s %12s %16s %+7.1f%% %14s %12s %10s %d/%d found, %s%s%n", round.contender().name(),
                     n(Math.round(perSecond)), n(Math.round(median)), 100 * (perSecond / median - 1), seconds(round.written().took()),
                     n(round.restored()), seconds(round.restoreTook()), round.spotFound(), round.spotChecked(),
-                    round.measured().asPredicted() ? "as predicted" : "NOT as predicted " + round.measured().counts());
+                    round.measured().asPredicted() ? "as predicted" : "NOT as predicted " + round.measured().counts(),
+                    round.restoredAgain() == 0 ? "" : "; its round's start restored " + n(round.restoredAgain()) + " records AGAIN");
         }
         if (larger.size() == 2) {
             LargerStateRound stitch = larger.stream().filter(r -> r.contender().name().startsWith("stitch")).findFirst().orElseThrow();

@@ -190,14 +190,16 @@ public final class StitchBenchmark {
         input.endOffsets().keySet().forEach(partition -> inputStart.put(partition, 0L));
         commitInputAt(admin, applicationId, inputStart);
         ThroughputMeter.Measured measured;
+        long restoredAgain;
         try (StreamsRun run = StreamsRun.start(contender, streamsConfig(bootstrap, applicationId))) {
             measured = ThroughputMeter.measure(admin, run, applicationId, input.endOffsets(), input.events(),
                     contender.outputTopics(), contender.settleTime(), TIMEOUT);
+            restoredAgain = run.restores().records();
         }
-        progress(String.format("  %,.0f events/s", measured.eventsPerSecond()));
+        progress(String.format("  %,.0f events/s; this start restored %,d records", measured.eventsPerSecond(), restoredAgain));
         ThroughputRound round = new ThroughputRound(1, measured, OutputCounter.count(bootstrap, contender.outputTopics()),
                 contender.predicted().apply(tally), OutputCounter.written(admin, applicationId, contender.outputTopics()));
-        return new LargerStateRound(contender, round, written, restores.records(), restores.took(), found);
+        return new LargerStateRound(contender, round, written, restores.records(), restores.took(), restoredAgain, found);
     }
 
     /** Sets where the (stopped) application's group reads the input from next. */
