@@ -6,6 +6,7 @@ import dev.stitch.stream.state.StitchSerdes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -179,7 +181,12 @@ final class PreloadedState {
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(InputLoader.producerConfig(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+        Properties config = InputLoader.producerConfig(bootstrap);
+        // The changelogs were created a moment ago: a first batch refused while a partition's leader gets
+        // ready would put the batches pipelined behind it out of sequence, which the producer does not
+        // recover from. Large batches, one request at a time.
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int partition, byte[] key, byte[] value,
