@@ -129,11 +129,14 @@ public final class StitchBenchmark {
             }
             List<LargerStateRound> larger = new ArrayList<>();
             if (options.storedIdentities() > 0) {
+                long phaseStartedAt = System.nanoTime();
                 Contender stitch = contenders.stitch(STORED);
                 Contender baseline = contenders.baseline(STORED);
                 for (Contender contender : options.baselineFirst() ? List.of(baseline, stitch) : List.of(stitch, baseline)) {
                     larger.add(largerStateRound(contender, contender == stitch, admin, bootstrap, registry, input, traffic.tally()));
                 }
+                progress("larger state: storing, restoring and both rounds took "
+                        + BenchmarkReport.seconds(Duration.ofNanos(System.nanoTime() - phaseStartedAt)));
             }
             int index = 0;
             for (Map.Entry<String, ContenderResult> result : results.entrySet()) {
