@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Asks the query API for a sample of users' timelines every half second throughout the soak, as a
  * client behind a load balancer would: one instance that is up, the next one when it does not answer
  * 200. A user's timeline is unavailable from the first poll no instance answered until the next one
- * that did; before its first 200 (the user's first event still on its way) it does not count.
+ * that did; before its first 200 (the user's first event still on its way) it does not count. It
+ * also counts the 200s a standby copy gave, while the active copy's instance was down or restoring.
  */
 final class AvailabilityProbe implements AutoCloseable {
 
@@ -26,6 +27,7 @@ final class AvailabilityProbe implements AutoCloseable {
     private long longestMs;
     private String longestUser;
     private long polls;
+    private long standbyAnswers;
     private int next;
 
     AvailabilityProbe(List<SoakInstance> instances, QueryProbe probe) {
@@ -51,7 +53,7 @@ final class AvailabilityProbe implements AutoCloseable {
             long round = System.currentTimeMillis();
             for (String user : users) {
                 try {
-                    record(user, answered(user));
+                    record(user, answer(user));
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -64,20 +66,27 @@ final class AvailabilityProbe implements AutoCloseable {
         }
     }
 
-    private boolean answered(String user) throws InterruptedException {
+    /** The first 200 an instance that is up gave, or null when none did. */
+    private QueryProbe.Answer answer(String user) throws InterruptedException {
         for (int tried = 0; tried < instances.size(); tried++) {
             SoakInstance instance = instances.get(next++ % instances.size());
-            if (instance.up() && probe.timelineStatus(instance.apiUrl(), user) == 200) {
-                return true;
+            if (instance.up()) {
+                QueryProbe.Answer answer = probe.timeline(instance.apiUrl(), user);
+                if (answer.status() == 200) {
+                    return answer;
+                }
             }
         }
-        return false;
+        return null;
     }
 
-    private synchronized void record(String user, boolean answered) {
+    private synchronized void record(String user, QueryProbe.Answer answer) {
         polls++;
         long now = System.nanoTime();
-        if (answered) {
+        if (answer != null && answer.standby()) {
+            standbyAnswers++;
+        }
+        if (answer != null) {
             everAnswered.put(user, true);
             Long since = unavailableSince.remove(user);
             if (since != null && (now - since) / 1_000_000 > longestMs) {
@@ -105,6 +114,11 @@ final class AvailabilityProbe implements AutoCloseable {
 
     synchronized long polls() {
         return polls;
+    }
+
+    /** The polls a standby copy answered 200. */
+    synchronized long standbyAnswers() {
+        return standbyAnswers;
     }
 
     @Override

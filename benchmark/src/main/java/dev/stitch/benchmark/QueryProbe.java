@@ -24,17 +24,32 @@ final class QueryProbe {
         this.token = token;
     }
 
+    /**
+     * How {@code GET /v1/users/{userId}/timeline?limit=1} was answered.
+     *
+     * @param status  the HTTP status, or {@link #NO_ANSWER}
+     * @param standby whether a standby copy answered ({@code X-Stitch-Replica: standby}), its active being unable to
+     */
+    record Answer(int status, boolean standby) {
+    }
+
     /** The HTTP status of {@code GET /v1/users/{userId}/timeline?limit=1}, or {@link #NO_ANSWER}. */
     int timelineStatus(String apiUrl, String userId) throws InterruptedException {
+        return timeline(apiUrl, userId).status();
+    }
+
+    /** How {@code GET /v1/users/{userId}/timeline?limit=1} was answered. */
+    Answer timeline(String apiUrl, String userId) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl + "/v1/users/"
                         + URLEncoder.encode(userId, StandardCharsets.UTF_8) + "/timeline?limit=1"))
                 .timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + token)
                 .GET().build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            return new Answer(response.statusCode(), response.headers().firstValue("X-Stitch-Replica").filter("standby"::equals).isPresent());
         } catch (IOException e) {
-            return NO_ANSWER;
+            return new Answer(NO_ANSWER, false);
         }
     }
 }

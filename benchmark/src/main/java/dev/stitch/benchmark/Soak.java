@@ -237,8 +237,9 @@ public final class Soak {
         audit.latencyByMinute().forEach((minute, histogram) -> System.out.printf("    %6d %8d %8d %8d %9d%n", minute + 1,
                 histogram.getTotalCount(), histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
                 histogram.getMaxValue()));
-        System.out.printf("  query API: %d users polled every 0.5 s (%,d polls); longest a timeline was unavailable: %.1f s%s%n",
-                availability.watched(), availability.polls(), availability.longestUnavailableMs() / 1e3,
+        System.out.printf("  query API: %d users polled every 0.5 s (%,d polls, %,d answered by a standby copy); "
+                        + "longest a timeline was unavailable: %.1f s%s%n",
+                availability.watched(), availability.polls(), availability.standbyAnswers(), availability.longestUnavailableMs() / 1e3,
                 availability.longestUser() == null ? "" : " (" + availability.longestUser() + ")");
         System.out.println("  restarts:");
         restarts.forEach(line -> System.out.println("    " + line));

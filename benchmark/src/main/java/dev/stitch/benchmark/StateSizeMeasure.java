@@ -60,7 +60,7 @@ public final class StateSizeMeasure {
     private static final long STARTED_AT = System.nanoTime();
     /** Stores listed first, in this order; any other store of the topology follows. */
     private static final List<String> STORE_ORDER = List.of(Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE,
-            Catalogue.HISTORY_EXPIRY_STORE, Catalogue.USER_LINKS_STORE, Catalogue.DEDUP_STORE,
+            Catalogue.USER_LINKS_STORE, Catalogue.DEDUP_STORE,
             Catalogue.USER_STATE_STORE, Catalogue.TIMELINE_STORE, Catalogue.PROFILE_STORE);
 
     private static final StateSizeReport.Unit IDENTITY = new StateSizeReport.Unit("identity", "identities");
@@ -102,7 +102,6 @@ public final class StateSizeMeasure {
                 Map<String, Long> expected = new LinkedHashMap<>();
                 expected.put(Catalogue.IDENTITIES_STORE, (long) people);
                 expected.put(Catalogue.ANONYMOUS_HISTORY_STORE, 0L);
-                expected.put(Catalogue.HISTORY_EXPIRY_STORE, 0L);
                 expected.put(Catalogue.USER_LINKS_STORE, (long) people);
                 expected.put(Catalogue.DEDUP_STORE, 3L * people);
                 expected.put(Catalogue.USER_STATE_STORE, (long) people);
@@ -122,7 +121,6 @@ public final class StateSizeMeasure {
                 STORE_ORDER.forEach(store -> expected.put(store, 0L));
                 expected.put(Catalogue.IDENTITIES_STORE, (long) visitors);
                 expected.put(Catalogue.ANONYMOUS_HISTORY_STORE, (long) events);
-                expected.put(Catalogue.HISTORY_EXPIRY_STORE, (long) visitors);
                 expected.put(Catalogue.DEDUP_STORE, (long) events);
                 scenarios.add(measure(broker, admin, registry, "buffered", BUFFERED_EVENT, events,
                         String.format("%,d visitors x %d anonymous page views, never identified", visitors,

@@ -20,23 +20,30 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * The query API's HTTP surface, in one place: the look-ups and the erasure behind the bearer token,
- * answered from this instance's stores or forwarded to the instance that owns the key; the searches,
- * answered by every instance for its part and merged; the console's activity feed and its pages;
- * health; metrics.
+ * answered from this instance's copy of the key's partition or forwarded to the instance that has
+ * one, the active copy first and a standby one while the active cannot answer; the searches,
+ * answered partition by partition by the instances holding them and merged; the console's activity
+ * feed and its pages; health; metrics.
  */
 final class QueryRoutes {
 
@@ -53,8 +60,13 @@ final class QueryRoutes {
      * merged a name may point at a user that is itself merged, for a moment. Beyond this, ask again later.
      */
     private static final int MAX_MERGE_HOPS = 3;
-    /** Names the instance whose stores gave the answer: which one owns the key. */
+    /** Names the instance whose stores gave the answer (for a search, every instance that answered a part). */
     static final String SERVED_BY_HEADER = "X-Stitch-Served-By";
+    /**
+     * Says which copy answered: {@code active}, up to date, or {@code standby}, read while the active
+     * could not answer and perhaps a little behind it (for a search, standby when any part was).
+     */
+    static final String REPLICA_HEADER = "X-Stitch-Replica";
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
     private static final long FORWARD_TIMEOUT_MS = 5_000;
@@ -178,6 +190,10 @@ final class QueryRoutes {
      * without data, whether it was erased and stays so (R13, with suppression).
      */
     private record UserAnswer(Optional<ObjectNode> body, String mergedInto, boolean erased) {
+        /** Whether the stores know the user id at all: as a user, a name of another, or an erased user. */
+        boolean knows() {
+            return body.isPresent() || mergedInto != null || erased;
+        }
     }
 
     /**
@@ -205,33 +221,33 @@ final class QueryRoutes {
             ApiAnswers.unavailable(ctx, "The application is starting.");
             return;
         }
-        Location location = app.state().locate(Catalogue.USER_STATE_STORE, userId);
-        if (location instanceof Location.Local local) {
-            ctx.response().putHeader(SERVED_BY_HEADER, app.self());
-            vertx.executeBlocking(() -> app.queries().mergedInto(userId, local.partition())
-                            .map(into -> new UserAnswer(Optional.empty(), into, false))
-                            .orElseGet(() -> {
-                                Optional<ObjectNode> body = read.apply(app.queries(), userId, local.partition());
-                                return new UserAnswer(body, null, body.isEmpty() && app.queries().isErased(userId, local.partition()));
-                            }), false)
-                    .onSuccess(answer -> {
-                        if (answer.mergedInto() != null) {
-                            followMerge(ctx, requested, answer.mergedInto(), hops, pathSuffix, read);
-                        } else {
-                            answer.body().ifPresentOrElse(
-                                    body -> ApiAnswers.json(ctx, 200, mergedFrom(body, requested, userId).toString()),
-                                    () -> notFound(ctx, requested, userId, answer.erased()));
-                        }
-                    })
-                    .onFailure(error -> failed(ctx, error));
-        } else if (location instanceof Location.Remote remote) {
-            boolean followingMerge = !userId.equals(ctx.pathParam("userId"));
-            forward(ctx, app, remote, followingMerge
-                    ? new Forward(userPath(userId, pathSuffix, ctx.request().query()), requested, hops)
-                    : new Forward(ctx.request().uri(), null, 0));
-        } else {
-            ApiAnswers.unavailable(ctx, "The application cannot answer yet: " + ((Location.Unavailable) location).reason() + ".");
-        }
+        boolean followingMerge = !userId.equals(ctx.pathParam("userId"));
+        Forward sent = followingMerge
+                ? new Forward(userPath(userId, pathSuffix, ctx.request().query()), requested, hops, null)
+                : new Forward(ctx.request().uri(), null, 0, null);
+        List<Location> places = app.state().locate(Catalogue.USER_STATE_STORE, userId, forwardedHere(ctx) && !followingMerge);
+        readKey(ctx, app, places, sent, new KeyRead<>(
+                (queries, partition) -> queries.mergedInto(userId, partition)
+                        .map(into -> new UserAnswer(Optional.empty(), into, false))
+                        .orElseGet(() -> {
+                            Optional<ObjectNode> body = read.apply(queries, userId, partition);
+                            return new UserAnswer(body, null, body.isEmpty() && queries.isErased(userId, partition));
+                        }),
+                UserAnswer::knows,
+                answer -> {
+                    if (answer.mergedInto() != null) {
+                        followMerge(ctx, requested, answer.mergedInto(), hops, pathSuffix, read);
+                    } else {
+                        answer.body().ifPresentOrElse(
+                                body -> ApiAnswers.json(ctx, 200, mergedFrom(body, requested, userId).toString()),
+                                () -> notFound(ctx, requested, userId, answer.erased()));
+                    }
+                }));
+    }
+
+    /** Whether another instance forwarded this request, to be answered from a copy here and not forwarded again. */
+    private static boolean forwardedHere(RoutingContext ctx) {
+        return ctx.request().getHeader(FORWARDED_HEADER) != null;
     }
 
     /**
@@ -311,7 +327,7 @@ final class QueryRoutes {
         if (limit == null) {
             return;
         }
-        answerFromEveryInstance(ctx, search -> search.search(query, limit), answers -> {
+        answerFromEveryInstance(ctx, UserSearch.SEARCH_STORES, search -> search.search(query, limit), answers -> {
             List<SearchMatch> matches = new ArrayList<>();
             answers.forEach(answer -> answer.path("matches").forEach(match -> matches.add(SearchMatch.fromJson(match))));
             ObjectNode body = SegmentEventParser.JSON.createObjectNode().put("query", query);
@@ -349,7 +365,7 @@ final class QueryRoutes {
         }
         String name = trait;
         String wanted = value;
-        answerFromEveryInstance(ctx, search -> search.usersWith(name, wanted, limit),
+        answerFromEveryInstance(ctx, UserSearch.TRAIT_STORES, search -> search.usersWith(name, wanted, limit),
                 answers -> UserSearch.users(UserSearch.usersOf(answers), limit));
     }
 
@@ -378,79 +394,143 @@ final class QueryRoutes {
         }
     }
 
-    /** A look-up every instance answers from its own partitions. */
+    /** A look-up every instance answers for its part. */
     private interface LocalSearch {
         ObjectNode apply(UserSearch search);
     }
 
-    /** Merges the answers of every instance into one. */
+    /** Merges the answers of every part into one. */
     private interface Merge {
         ObjectNode apply(List<JsonNode> answers);
     }
 
     /**
-     * Answers from this instance's partitions and, unless another instance asked, from every other
-     * instance's (the same request, forwarded as key look-ups are), merged. An instance that cannot
-     * answer makes the whole answer a 503 rather than one without that instance's part.
+     * Answers from every partition of the stores the look-up reads, each read once by the instance with
+     * its best copy ({@link SearchPlan}): this instance's part read here, every other instance's asked
+     * (the same request, forwarded with its part). An instance that cannot answer its part is asked no
+     * more: its partitions go to their next copy and the parts are asked again. A partition with no copy
+     * left makes the whole answer a 503 rather than one without that partition.
      */
-    private void answerFromEveryInstance(RoutingContext ctx, LocalSearch local, Merge merge) {
+    private void answerFromEveryInstance(RoutingContext ctx, Set<String> stores, LocalSearch local, Merge merge) {
         Serving app = serving.get();
         if (app == null) {
             ApiAnswers.unavailable(ctx, "The application is starting.");
             return;
         }
-        boolean askedByAnInstance = ctx.request().getHeader(FORWARDED_HEADER) != null;
-        Optional<List<Location.Remote>> others = askedByAnInstance ? Optional.of(List.of()) : app.state().otherInstances();
-        if (others.isEmpty()) {
-            ApiAnswers.unavailable(ctx, "The application cannot answer yet: its instances are not known yet.");
+        if (forwardedHere(ctx)) {
+            answerPart(ctx, app, stores, local);
             return;
         }
-        List<Future<JsonNode>> answers = new ArrayList<>();
-        Future<JsonNode> own = vertx.executeBlocking(() -> local.apply(app.search()), false);
-        answers.add(own);
-        List<String> servedBy = new ArrayList<>(List.of(app.self()));
-        for (Location.Remote other : others.get()) {
-            servedBy.add(other.host() + ":" + other.port());
-            answers.add(ask(ctx, app, other, new Forward(ctx.request().uri(), null, 0)).map(answer -> partOf(other, answer)));
+        Map<String, List<KeyReplicas>> replicas = new TreeMap<>();
+        for (String store : stores) {
+            Optional<List<KeyReplicas>> partitions = app.state().replicasOfEveryPartition(store);
+            if (partitions.isEmpty()) {
+                ApiAnswers.unavailable(ctx, "The application cannot answer yet: its instances are not known yet.");
+                return;
+            }
+            replicas.put(store, partitions.get());
         }
-        Future.all(answers)
-                .onSuccess(all -> {
-                    ctx.response().putHeader(SERVED_BY_HEADER, String.join(",", servedBy));
-                    ApiAnswers.json(ctx, 200, merge.apply(all.list()).toString());
-                })
-                .onFailure(error -> {
-                    if (error == own.cause()) {
-                        failed(ctx, error);
-                    } else if (error instanceof InstanceRefused refused) {
-                        ApiAnswers.unavailable(ctx, "The instance " + refused.instance.host() + ":" + refused.instance.port()
-                                + " could not answer for its part (" + refused.answer.status() + "): " + refused.answer.body());
-                    } else {
-                        ApiAnswers.unavailable(ctx, "An instance did not answer for its part: " + error.getMessage());
-                    }
-                });
+        searchRound(ctx, app, replicas, new HashSet<>(), new ArrayList<>(), local, merge);
     }
 
-    /** Another instance's part of a look-up every instance answers. */
-    private static JsonNode partOf(Location.Remote instance, Forwarded answer) {
+    private void searchRound(RoutingContext ctx, Serving app, Map<String, List<KeyReplicas>> replicas, Set<SearchPlan.Copy> failed,
+                             List<String> failures, LocalSearch local, Merge merge) {
+        HostInfo self = app.state().self();
+        SearchPlan plan = SearchPlan.of(replicas, self, failed);
+        if (!plan.complete()) {
+            ApiAnswers.unavailable(ctx, "No copy of " + String.join(", ", plan.unreadable()) + " could answer"
+                    + (failures.isEmpty() ? "" : ": " + String.join("; ", failures)) + ".");
+            return;
+        }
+        List<PartRead> reads = new ArrayList<>();
+        plan.parts().forEach((instance, part) -> {
+            if (instance.equals(self)) {
+                // Copy by copy here, so that one partition being restored spares the others.
+                part.partitions().forEach((store, partitions) -> partitions.forEach((partition, replica) -> {
+                    SearchParts one = new SearchParts(Map.of(store, new TreeMap<>(Map.of(partition, replica))));
+                    reads.add(new PartRead(self, one, vertx.executeBlocking(() -> local.apply(app.search().reading(one)), false)));
+                }));
+            } else {
+                reads.add(new PartRead(instance, part, ask(ctx, app, instance.host(), instance.port(),
+                        new Forward(ctx.request().uri(), null, 0, part)).map(QueryRoutes::partOf)));
+            }
+        });
+        Future.join(reads.stream().map(PartRead::answer).toList()).onComplete(done -> {
+            boolean anyFailed = false;
+            for (PartRead read : reads) {
+                Throwable error = read.answer().cause();
+                if (error == null) {
+                    continue;
+                }
+                if (read.instance().equals(self) && !(error instanceof InvalidStateStoreException)) {
+                    failed(ctx, error);
+                    return;
+                }
+                anyFailed = true;
+                failed.addAll(SearchPlan.copiesOf(read.instance(), read.part()));
+                failures.add(read.failure(self, error));
+            }
+            if (anyFailed) {
+                searchRound(ctx, app, replicas, failed, failures, local, merge);
+                return;
+            }
+            ctx.response().putHeader(SERVED_BY_HEADER, plan.parts().keySet().stream()
+                            .map(instance -> instance.equals(self) ? app.self() : instance.host() + ":" + instance.port())
+                            .collect(Collectors.joining(",")))
+                    .putHeader(REPLICA_HEADER, (plan.anyStandby() ? Replica.STANDBY : Replica.ACTIVE).label());
+            ApiAnswers.json(ctx, 200, merge.apply(reads.stream().map(read -> read.answer().result()).toList()).toString());
+        });
+    }
+
+    /** One instance's part of a search, being read. */
+    private record PartRead(HostInfo instance, SearchParts part, Future<JsonNode> answer) {
+        /** Why the part failed, as the 503 names it when no copy is left. */
+        String failure(HostInfo self, Throwable error) {
+            if (instance.equals(self)) {
+                return "this instance's copy of " + part.header() + " is being moved or restored (" + error.getMessage() + ")";
+            }
+            String name = "the instance " + instance.host() + ":" + instance.port();
+            return error instanceof PartRefused ? name + " " + error.getMessage() : name + " did not answer (" + error.getMessage() + ")";
+        }
+    }
+
+    /**
+     * This instance's part of a look-up another instance asked: the partitions it names, or, asked
+     * without them, this instance's own active partitions.
+     */
+    private void answerPart(RoutingContext ctx, Serving app, Set<String> stores, LocalSearch local) {
+        String header = ctx.request().getHeader(SearchParts.HEADER);
+        UserSearch search;
+        try {
+            search = header == null ? app.search() : app.search().reading(SearchParts.parse(header, stores));
+        } catch (IllegalArgumentException e) {
+            ApiAnswers.error(ctx, 400, "invalid_header", e.getMessage(), null);
+            return;
+        }
+        vertx.executeBlocking(() -> local.apply(search), false)
+                .onSuccess(answer -> {
+                    ctx.response().putHeader(SERVED_BY_HEADER, app.self());
+                    ApiAnswers.json(ctx, 200, answer.toString());
+                })
+                .onFailure(error -> failed(ctx, error));
+    }
+
+    /** Another instance's part of a look-up every instance answers; other than 200 fails it, naming the answer. */
+    private static JsonNode partOf(Forwarded answer) {
         if (answer.status() != 200) {
-            throw new InstanceRefused(instance, answer);
+            throw new PartRefused("answered " + answer.status() + " (" + messageOf(answer) + ")");
         }
         try {
             return SegmentEventParser.JSON.readTree(answer.body().toString());
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the instance " + instance.host() + ":" + instance.port() + " answered no JSON", e);
+            throw new PartRefused("answered no JSON");
         }
     }
 
-    /** Another instance's answer other than 200 to its part of a look-up every instance answers. */
-    private static final class InstanceRefused extends RuntimeException {
-        private final transient Location.Remote instance;
-        private final transient Forwarded answer;
-
-        InstanceRefused(Location.Remote instance, Forwarded answer) {
-            super("answered " + answer.status(), null, false, false);
-            this.instance = instance;
-            this.answer = answer;
+    /** Another instance's answer other than a 200 with JSON to its part of a search. */
+    private static final class PartRefused extends RuntimeException {
+        PartRefused(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -465,55 +545,131 @@ final class QueryRoutes {
             ApiAnswers.unavailable(ctx, "The application is starting.");
             return;
         }
-        Location location = app.state().locate(storeName, key);
-        if (location instanceof Location.Local local) {
-            ctx.response().putHeader(SERVED_BY_HEADER, app.self());
-            vertx.executeBlocking(() -> read.apply(app.queries(), local.partition()), false)
-                    .onSuccess(found -> found.ifPresentOrElse(
-                            body -> ApiAnswers.json(ctx, 200, body.toString()),
-                            () -> ApiAnswers.error(ctx, 404, "not_found", notFound, field)))
-                    .onFailure(error -> failed(ctx, error));
-        } else if (location instanceof Location.Remote remote) {
-            forward(ctx, app, remote, new Forward(ctx.request().uri(), null, 0));
-        } else {
-            ApiAnswers.unavailable(ctx, "The application cannot answer yet: " + ((Location.Unavailable) location).reason() + ".");
-        }
+        readKey(ctx, app, app.state().locate(storeName, key, forwardedHere(ctx)), new Forward(ctx.request().uri(), null, 0, null),
+                new KeyRead<>(read::apply, Optional::isPresent, found -> found.ifPresentOrElse(
+                        body -> ApiAnswers.json(ctx, 200, body.toString()),
+                        () -> ApiAnswers.error(ctx, 404, "not_found", notFound, field))));
+    }
+
+    /** One read of a key against one partition's local copy. */
+    private interface LocalRead<T> {
+        T apply(UserQueries queries, int partition);
     }
 
     /**
-     * A request to send to the owning instance.
-     *
-     * @param mergedFrom set when following a merge (R8): the user id the caller asked for
+     * A key's look-up: the read of one partition's copy, whether its result knows the key, and the
+     * answer to give with the result.
      */
-    private record Forward(String uri, String mergedFrom, int hops) {
+    private record KeyRead<T>(LocalRead<T> read, Predicate<T> knows, Consumer<T> answer) {
     }
 
     /**
-     * Asks the owning instance, once per key: a forwarded request is never forwarded again for the key
-     * it came for, so two instances cannot loop; following a merge to another key may forward it once more.
+     * Reads a key from the first of its places that answers: a local copy that can be read, or another
+     * instance that answers other than 503 (asked once, as {@link #askElsewhere} says). A copy that cannot
+     * be read (restoring, moving) and an instance that is down or answers 503 pass the read to the next
+     * place; so does a standby copy that does not know the key, which may only be behind (just
+     * assigned, still catching up): a 404 comes from an active copy or one that knows the key is gone.
+     * When no place is left, 503 naming why each failed. The answer names the instance and, in
+     * {@link #REPLICA_HEADER}, whether its active or a standby copy answered.
      */
-    private void forward(RoutingContext ctx, Serving app, Location.Remote owner, Forward sent) {
-        String forwardedBy = ctx.request().getHeader(FORWARDED_HEADER);
-        if (forwardedBy != null && sent.mergedFrom() == null) {
-            ApiAnswers.unavailable(ctx, "The key is moving between instances (" + forwardedBy + " sent it here, where it is not).");
+    private <T> void readKey(RoutingContext ctx, Serving app, List<Location> places, Forward sent, KeyRead<T> look) {
+        readFrom(ctx, app, places, 0, new ArrayList<>(), sent, look);
+    }
+
+    private <T> void readFrom(RoutingContext ctx, Serving app, List<Location> places, int next, List<String> failures, Forward sent,
+                              KeyRead<T> look) {
+        if (next == places.size()) {
+            ApiAnswers.unavailable(ctx, "No copy of this key could answer: " + String.join("; ", failures) + ".");
             return;
         }
-        ask(ctx, app, owner, sent)
+        Location place = places.get(next);
+        Runnable tryNext = () -> readFrom(ctx, app, places, next + 1, failures, sent, look);
+        if (place instanceof Location.Unavailable unavailable) {
+            ApiAnswers.unavailable(ctx, "The application cannot answer yet: " + unavailable.reason() + ".");
+        } else if (place instanceof Location.Local local) {
+            readHere(ctx, app, local.partition(), Replica.ACTIVE, failures, tryNext, look);
+        } else if (place instanceof Location.LocalStandby standby) {
+            readHere(ctx, app, standby.partition(), Replica.STANDBY, failures, tryNext, look);
+        } else if (place instanceof Location.Remote remote) {
+            askElsewhere(ctx, app, remote.host(), remote.port(), "the active instance", sent, failures, tryNext);
+        } else if (place instanceof Location.RemoteStandby standby) {
+            askElsewhere(ctx, app, standby.host(), standby.port(), "the standby instance", sent, failures, tryNext);
+        }
+    }
+
+    private <T> void readHere(RoutingContext ctx, Serving app, int partition, Replica replica, List<String> failures,
+                              Runnable tryNext, KeyRead<T> look) {
+        vertx.executeBlocking(() -> look.read().apply(app.queries().on(replica), partition), false)
+                .onSuccess(result -> {
+                    if (replica == Replica.STANDBY && !look.knows().test(result)) {
+                        failures.add("the standby copy of partition " + partition + " here does not know it (it may be behind)");
+                        tryNext.run();
+                        return;
+                    }
+                    ctx.response().putHeader(SERVED_BY_HEADER, app.self()).putHeader(REPLICA_HEADER, replica.label());
+                    look.answer().accept(result);
+                })
+                .onFailure(error -> {
+                    if (error instanceof InvalidStateStoreException) {
+                        failures.add("the " + replica.label() + " copy of partition " + partition + " here cannot be read ("
+                                + error.getMessage() + ")");
+                        tryNext.run();
+                    } else {
+                        failed(ctx, error);
+                    }
+                });
+    }
+
+    /**
+     * Asks another instance, once per key: a forwarded request is never forwarded again for the key it
+     * came for, so two instances cannot loop; following a merge to another key may forward it once
+     * more. An instance that is down or answers 503 passes the read on; any other answer is the answer.
+     */
+    private void askElsewhere(RoutingContext ctx, Serving app, String host, int port, String role, Forward sent,
+                              List<String> failures, Runnable tryNext) {
+        String instance = host + ":" + port;
+        ask(ctx, app, host, port, sent)
                 .onSuccess(answer -> {
+                    if (answer.status() == 503) {
+                        failures.add(role + " " + instance + " answered 503 (" + messageOf(answer) + ")");
+                        tryNext.run();
+                        return;
+                    }
                     copyHeader(ctx, SERVED_BY_HEADER, answer.servedBy());
+                    copyHeader(ctx, REPLICA_HEADER, answer.replica());
                     copyHeader(ctx, HttpHeaders.RETRY_AFTER.toString(), answer.retryAfter());
                     ApiAnswers.json(ctx, answer.status(), answer.body().toString());
                 })
-                .onFailure(error -> ApiAnswers.unavailable(ctx, "The instance that owns this key (" + owner.host() + ":"
-                        + owner.port() + ") did not answer: " + error.getMessage()));
+                .onFailure(error -> {
+                    failures.add(role + " " + instance + " did not answer (" + error.getMessage() + ")");
+                    tryNext.run();
+                });
+    }
+
+    /** The message of another instance's error answer, or its status when it has none. */
+    private static String messageOf(Forwarded answer) {
+        try {
+            return SegmentEventParser.JSON.readTree(answer.body().toString()).path("message").asText("status " + answer.status());
+        } catch (JsonProcessingException e) {
+            return "status " + answer.status();
+        }
+    }
+
+    /**
+     * A request to send to another instance.
+     *
+     * @param mergedFrom  set when following a merge (R8): the user id the caller asked for
+     * @param searchParts set for a search: the partitions the instance answers for
+     */
+    private record Forward(String uri, String mergedFrom, int hops, SearchParts searchParts) {
     }
 
     /** Sends the request to another instance, with the caller's token, marked as forwarded by this one. */
-    private Future<Forwarded> ask(RoutingContext ctx, Serving app, Location.Remote owner, Forward sent) {
+    private Future<Forwarded> ask(RoutingContext ctx, Serving app, String host, int port, Forward sent) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
-                .setHost(owner.host())
-                .setPort(owner.port())
+                .setHost(host)
+                .setPort(port)
                 .setURI(sent.uri())
                 .setConnectTimeout(FORWARD_TIMEOUT_MS)
                 .setIdleTimeout(FORWARD_TIMEOUT_MS)
@@ -522,13 +678,17 @@ final class QueryRoutes {
         if (sent.mergedFrom() != null) {
             options.putHeader(MERGED_FROM_HEADER, sent.mergedFrom()).putHeader(MERGE_HOPS_HEADER, Integer.toString(sent.hops()));
         }
+        if (sent.searchParts() != null) {
+            options.putHeader(SearchParts.HEADER, sent.searchParts().header());
+        }
         return forwarder.request(options)
                 .compose(request -> request.send())
                 .compose(response -> response.body().map(body -> new Forwarded(response.statusCode(),
-                        response.getHeader(SERVED_BY_HEADER), response.getHeader(HttpHeaders.RETRY_AFTER), body)));
+                        response.getHeader(SERVED_BY_HEADER), response.getHeader(REPLICA_HEADER),
+                        response.getHeader(HttpHeaders.RETRY_AFTER), body)));
     }
 
-    private record Forwarded(int status, String servedBy, String retryAfter, Buffer body) {
+    private record Forwarded(int status, String servedBy, String replica, String retryAfter, Buffer body) {
     }
 
     private static void copyHeader(RoutingContext ctx, String name, String value) {

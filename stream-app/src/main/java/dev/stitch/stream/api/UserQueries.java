@@ -39,11 +39,22 @@ final class UserQueries {
     private final StateAccess state;
     private final Deserializer<TimelineEvent> events;
     private final String timelineTopic;
+    private final Replica replica;
 
     UserQueries(StateAccess state, Deserializer<TimelineEvent> events, String timelineTopic) {
+        this(state, events, timelineTopic, Replica.ACTIVE);
+    }
+
+    private UserQueries(StateAccess state, Deserializer<TimelineEvent> events, String timelineTopic, Replica replica) {
         this.state = state;
         this.events = events;
         this.timelineTopic = timelineTopic;
+        this.replica = replica;
+    }
+
+    /** The same answers, read from the given copy of each partition: a standby one while the active cannot answer. */
+    UserQueries on(Replica copy) {
+        return copy == replica ? this : new UserQueries(state, events, timelineTopic, copy);
     }
 
     /**
@@ -51,7 +62,7 @@ final class UserQueries {
      * on (also those still waiting to be emitted on stitch.timeline); with {@code next} when more follow.
      */
     Optional<ObjectNode> timeline(String userId, int partition, TimelineCursor cursor, int limit) {
-        ReadOnlyKeyValueStore<Bytes, byte[]> timelines = state.store(Catalogue.TIMELINE_STORE, partition);
+        ReadOnlyKeyValueStore<Bytes, byte[]> timelines = state.store(Catalogue.TIMELINE_STORE, partition, replica);
         Bytes prefix = UserTimeKey.prefix(userId);
         Bytes start = cursor == TimelineCursor.START ? prefix : cursor.startKey(userId);
         List<TimelineEvent> page = new ArrayList<>(Math.min(limit, 256));
@@ -94,12 +105,12 @@ final class UserQueries {
      * shows, emitted or still waiting.
      */
     Optional<ObjectNode> profile(String userId, int partition) {
-        ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition);
+        ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition, replica);
         UserState user = users.get(userId);
         if (user == null || user.getErased()) {
             return Optional.empty();
         }
-        ReadOnlyKeyValueStore<String, UserProfile> profiles = state.store(Catalogue.PROFILE_STORE, partition);
+        ReadOnlyKeyValueStore<String, UserProfile> profiles = state.store(Catalogue.PROFILE_STORE, partition, replica);
         UserProfile profile = profiles.get(userId);
         ObjectNode body = json().put("userId", userId);
         ObjectNode traits = body.putObject("traits");
@@ -150,20 +161,20 @@ final class UserQueries {
 
     /** Whether the user was erased and its later events are dropped (R13, with suppression). */
     boolean isErased(String userId, int partition) {
-        ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition);
+        ReadOnlyKeyValueStore<String, UserState> users = state.store(Catalogue.USER_STATE_STORE, partition, replica);
         UserState user = users.get(userId);
         return user != null && user.getErased();
     }
 
     /** The user {@code userId} is a name of, when it was merged into another user (R8). */
     Optional<String> mergedInto(String userId, int partition) {
-        ReadOnlyKeyValueStore<String, String> merged = state.store(Catalogue.MERGED_TIMELINES_STORE, partition);
+        ReadOnlyKeyValueStore<String, String> merged = state.store(Catalogue.MERGED_TIMELINES_STORE, partition, replica);
         return Optional.ofNullable(merged.get(userId));
     }
 
     /** The user an anonymous id is linked to, null while it is not linked. */
     Optional<ObjectNode> anonymous(String anonymousId, int partition) {
-        ReadOnlyKeyValueStore<String, IdentityState> identities = state.store(Catalogue.IDENTITIES_STORE, partition);
+        ReadOnlyKeyValueStore<String, IdentityState> identities = state.store(Catalogue.IDENTITIES_STORE, partition, replica);
         IdentityState identity = identities.get(anonymousId);
         if (identity == null) {
             return Optional.empty();

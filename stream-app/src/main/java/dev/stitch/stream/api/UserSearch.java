@@ -25,34 +25,50 @@ import java.util.function.Predicate;
 /**
  * Finds people by what they are known by, in this instance's own partitions: a user id (a merged one
  * answers its canonical user), an anonymous id (its user), an email (case-insensitively) or any trait
- * value (exactly). Every instance answers for its partitions; the query API merges their answers
+ * value (exactly). Every instance answers for its part, the partitions the query API asked it for
+ * ({@link SearchParts}), or else for its own active partitions; the query API merges their answers
  * ({@link SearchMatch#answer}), so each instance's answer is already in answer order and bounded.
  */
 final class UserSearch {
 
+    /** The stores {@link #search} reads. */
+    static final Set<String> SEARCH_STORES = Set.of(Catalogue.USER_STATE_STORE, Catalogue.MERGED_TIMELINES_STORE,
+            Catalogue.IDENTITIES_STORE, Catalogue.USERS_BY_TRAIT_STORE);
+    /** The stores {@link #usersWith} reads. */
+    static final Set<String> TRAIT_STORES = Set.of(Catalogue.USERS_BY_TRAIT_STORE);
+
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
 
     private final StateAccess state;
+    /** The partitions to read; null for this instance's own active ones. */
+    private final SearchParts parts;
 
     UserSearch(StateAccess state) {
+        this(state, null);
+    }
+
+    private UserSearch(StateAccess state, SearchParts parts) {
         this.state = state;
+        this.parts = parts;
+    }
+
+    /** The same search, over the partitions of {@code part} only, each from the copy it names. */
+    UserSearch reading(SearchParts part) {
+        return new UserSearch(state, part);
     }
 
     /** {@code {"query", "matches": [...]}}: up to {@code limit} users, each once, the strongest match first. */
     ObjectNode search(String query, int limit) {
         List<SearchMatch> matches = new ArrayList<>();
-        ReadOnlyKeyValueStore<String, UserState> users = state.localStore(Catalogue.USER_STATE_STORE);
-        UserState user = users.get(query);
+        UserState user = this.<String, UserState>get(Catalogue.USER_STATE_STORE, query);
         if (user != null && !user.getErased()) {
             matches.add(new SearchMatch(query, MatchedBy.USER_ID, null, query));
         }
-        ReadOnlyKeyValueStore<String, String> merged = state.localStore(Catalogue.MERGED_TIMELINES_STORE);
-        String into = merged.get(query);
+        String into = this.<String, String>get(Catalogue.MERGED_TIMELINES_STORE, query);
         if (into != null) {
             matches.add(new SearchMatch(into, MatchedBy.USER_ID, null, query));
         }
-        ReadOnlyKeyValueStore<String, IdentityState> identities = state.localStore(Catalogue.IDENTITIES_STORE);
-        IdentityState identity = identities.get(query);
+        IdentityState identity = this.<String, IdentityState>get(Catalogue.IDENTITIES_STORE, query);
         if (identity != null && identity.getUserId() != null && !identity.getUserId().equals(query)) {
             matches.add(new SearchMatch(identity.getUserId(), MatchedBy.ANONYMOUS_ID, null, query));
         }
@@ -98,16 +114,41 @@ final class UserSearch {
      * it found {@code limit} users, so a value many users share costs no more than the answer needs.
      */
     private void scan(Bytes prefix, int limit, Predicate<UsersByTraitKey.Entry> take, List<SearchMatch> matches) {
-        ReadOnlyKeyValueStore<Bytes, byte[]> usersByTrait = state.localStore(Catalogue.USERS_BY_TRAIT_STORE);
-        Set<String> found = new TreeSet<>();
-        try (KeyValueIterator<Bytes, byte[]> entries = usersByTrait.prefixScan(prefix, PREFIX_SERIALIZER)) {
-            while (entries.hasNext() && found.size() < limit) {
-                UsersByTraitKey.Entry entry = UsersByTraitKey.read(entries.next().key);
-                if (take.test(entry) && found.add(entry.userId())) {
-                    boolean email = entry.trait().equals(IndexedTraits.EMAIL);
-                    matches.add(new SearchMatch(entry.userId(), email ? MatchedBy.EMAIL : MatchedBy.TRAIT, entry.trait(), entry.value()));
+        for (ReadOnlyKeyValueStore<Bytes, byte[]> usersByTrait : this.<Bytes, byte[]>stores(Catalogue.USERS_BY_TRAIT_STORE)) {
+            Set<String> found = new TreeSet<>();
+            try (KeyValueIterator<Bytes, byte[]> entries = usersByTrait.prefixScan(prefix, PREFIX_SERIALIZER)) {
+                while (entries.hasNext() && found.size() < limit) {
+                    UsersByTraitKey.Entry entry = UsersByTraitKey.read(entries.next().key);
+                    if (take.test(entry) && found.add(entry.userId())) {
+                        boolean email = entry.trait().equals(IndexedTraits.EMAIL);
+                        matches.add(new SearchMatch(entry.userId(), email ? MatchedBy.EMAIL : MatchedBy.TRAIT, entry.trait(), entry.value()));
+                    }
                 }
             }
         }
+    }
+
+    /** The value of {@code key} in the first of the stores read that holds it: a key lives in one partition. */
+    private <K, V> V get(String storeName, K key) {
+        for (ReadOnlyKeyValueStore<K, V> store : this.<K, V>stores(storeName)) {
+            V value = store.get(key);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The copies of {@code storeName} this search reads: those its part names, or this instance's
+     * own active partitions together.
+     */
+    private <K, V> List<ReadOnlyKeyValueStore<K, V>> stores(String storeName) {
+        if (parts == null) {
+            return List.of(state.localStore(storeName));
+        }
+        List<ReadOnlyKeyValueStore<K, V>> stores = new ArrayList<>();
+        parts.of(storeName).forEach((partition, replica) -> stores.add(state.store(storeName, partition, replica)));
+        return stores;
     }
 }

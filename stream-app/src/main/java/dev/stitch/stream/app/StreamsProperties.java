@@ -41,6 +41,10 @@ public final class StreamsProperties {
         // R14: no duplicate and no missing record for read_committed consumers, whatever crashes.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // A task of several input topics never waits for an empty one to be fetched: no rule relies on
+        // the order of records across topics (the reorder buffer orders a user's events by event time),
+        // and the waiting check formats a log line for every record it looks at.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // The topology has no global stores; this only opts in now to what Kafka 5.0 will make the default.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // No record stops a stream thread: what cannot be read, processed or written goes to the

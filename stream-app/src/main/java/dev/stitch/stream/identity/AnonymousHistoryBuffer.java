@@ -19,29 +19,22 @@ import java.util.List;
  * the user's timeline, and bounded in count per id and in time (R12).
  *
  * <p>The caller owns each id's {@link IdentityState} (count and oldest arrival live there) and saves
- * it after a call; {@link #expire} reads and saves states itself.
+ * it after a call; which ids hold history past the retention, {@link HistorySweep} finds.
  */
 final class AnonymousHistoryBuffer {
 
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
 
     private final KeyValueStore<Bytes, SegmentEvent> history;
-    private final KeyValueStore<Bytes, byte[]> expiryIndex;
-    private final KeyValueStore<String, IdentityState> identities;
     private final int maxEventsPerId;
 
-    /** The buffer over the identity stage's stores, as seen from one of its processors. */
+    /** The buffer over the identity stage's history store, as seen from one of its processors. */
     static AnonymousHistoryBuffer open(ProcessingContext context, int maxEventsPerId) {
-        return new AnonymousHistoryBuffer(context.getStateStore(Catalogue.ANONYMOUS_HISTORY_STORE),
-                context.getStateStore(Catalogue.HISTORY_EXPIRY_STORE), context.getStateStore(Catalogue.IDENTITIES_STORE),
-                maxEventsPerId);
+        return new AnonymousHistoryBuffer(context.getStateStore(Catalogue.ANONYMOUS_HISTORY_STORE), maxEventsPerId);
     }
 
-    AnonymousHistoryBuffer(KeyValueStore<Bytes, SegmentEvent> history, KeyValueStore<Bytes, byte[]> expiryIndex,
-                           KeyValueStore<String, IdentityState> identities, int maxEventsPerId) {
+    AnonymousHistoryBuffer(KeyValueStore<Bytes, SegmentEvent> history, int maxEventsPerId) {
         this.history = history;
-        this.expiryIndex = expiryIndex;
-        this.identities = identities;
         this.maxEventsPerId = maxEventsPerId;
     }
 
@@ -55,7 +48,6 @@ final class AnonymousHistoryBuffer {
         state.setBufferedCount(state.getBufferedCount() + 1);
         Long oldest = state.getOldestBufferedAt();
         if (oldest == null || arrival < oldest) {
-            moveExpiryEntry(anonymousId, oldest, arrival);
             state.setOldestBufferedAt(arrival);
         }
         return evicted;
@@ -83,54 +75,21 @@ final class AnonymousHistoryBuffer {
                 events.add(entry.value);
             }
         }
-        moveExpiryEntry(anonymousId, state.getOldestBufferedAt(), null);
         state.setBufferedCount(0);
         state.setOldestBufferedAt(null);
         return events;
     }
 
-    /** Told of each unlinked id that an expiry left with no history, which is then forgotten. */
-    interface Forgotten {
-        void id(String anonymousId, int droppedEvents);
-    }
-
     /**
-     * Drops every buffered event that arrived at or before {@code cutoff}, at most {@code maxIds} ids
-     * per call; returns how many events were dropped.
+     * Drops the id's buffered events that arrived at or before {@code cutoff}; returns how many. The
+     * state then says what is left: no count and no oldest arrival when nothing is.
      */
-    int expire(long cutoff, int maxIds, Forgotten forgotten) {
-        List<Bytes> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> index = expiryIndex.range(ExpiryKey.first(), ExpiryKey.upTo(cutoff))) {
-            while (index.hasNext() && due.size() < maxIds) {
-                due.add(index.next().key);
-            }
-        }
-        int dropped = 0;
-        for (Bytes indexKey : due) {
-            expiryIndex.delete(indexKey);
-            String anonymousId = ExpiryKey.anonymousId(indexKey);
-            IdentityState state = identities.get(anonymousId);
-            if (state == null || state.getBufferedCount() == 0) {
-                continue;
-            }
-            int droppedOfId = dropUpTo(anonymousId, state, cutoff);
-            dropped += droppedOfId;
-            if (state.getBufferedCount() == 0 && state.getUserId() == null) {
-                identities.delete(anonymousId);
-                forgotten.id(anonymousId, droppedOfId);
-            } else {
-                identities.put(anonymousId, state);
-            }
-        }
-        return dropped;
+    int dropArrivedUpTo(String anonymousId, IdentityState state, long cutoff) {
+        return dropUpTo(anonymousId, state, cutoff, Integer.MAX_VALUE);
     }
 
     private int dropOldest(String anonymousId, IdentityState state) {
         return dropUpTo(anonymousId, state, Long.MAX_VALUE, 1);
-    }
-
-    private int dropUpTo(String anonymousId, IdentityState state, long cutoff) {
-        return dropUpTo(anonymousId, state, cutoff, Integer.MAX_VALUE);
     }
 
     /** Deletes up to {@code limit} of the id's oldest entries that arrived at or before cutoff, and re-indexes the rest. */
@@ -150,7 +109,6 @@ final class AnonymousHistoryBuffer {
             }
         }
         doomed.forEach(history::delete);
-        moveExpiryEntry(anonymousId, state.getOldestBufferedAt(), remainingOldest);
         state.setBufferedCount(remainingOldest == null ? 0 : Math.max(0, state.getBufferedCount() - doomed.size()));
         state.setOldestBufferedAt(remainingOldest);
         return doomed.size();
@@ -162,14 +120,5 @@ final class AnonymousHistoryBuffer {
             it.forEachRemaining(entries::add);
         }
         return entries;
-    }
-
-    private void moveExpiryEntry(String anonymousId, Long from, Long to) {
-        if (from != null) {
-            expiryIndex.delete(ExpiryKey.of(from, anonymousId));
-        }
-        if (to != null) {
-            expiryIndex.put(ExpiryKey.of(to, anonymousId), new byte[0]);
-        }
     }
 }

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -59,10 +60,14 @@ final class IdentityLinker {
             int buffered = state.getBufferedCount();
             List<SegmentEvent> withinRetention = history.drainArrivedFrom(anonymousId, state, time - retentionMs);
             metrics.historyExpired(buffered - withinRetention.size());
+            List<TimelineEvent> stitched = new ArrayList<>(withinRetention.size());
             for (SegmentEvent event : withinRetention) {
                 if (event.getReceivedAt().toEpochMilli() > cutOff) {
-                    out.send(userId, new IdentityOutput.ToUser(forUser(event, userId, true)));
+                    stitched.add(forUser(event, userId, true));
                 }
+            }
+            if (!stitched.isEmpty()) {
+                out.send(userId, new IdentityOutput.StitchedHistory(stitched));
             }
             state.setUserId(userId);
             identities.put(anonymousId, state);

@@ -6,9 +6,11 @@ import dev.stitch.schema.internal.LinkCommand;
 import dev.stitch.schema.internal.UserAlias;
 import dev.stitch.schema.internal.UserNameChange;
 
+import java.util.List;
+
 /** What the identity stage sends on, each kind to its own topic. */
 public sealed interface IdentityOutput
-        permits IdentityOutput.ToUser, IdentityOutput.ToOwnUser, IdentityOutput.Anonymous, IdentityOutput.Change, IdentityOutput.Tombstone, IdentityOutput.Claim,
+        permits IdentityOutput.ToUser, IdentityOutput.ToOwnUser, IdentityOutput.StitchedHistory, IdentityOutput.Anonymous, IdentityOutput.Change, IdentityOutput.Tombstone, IdentityOutput.Claim,
         IdentityOutput.Alias, IdentityOutput.Merge {
 
     /** An event for a user's timeline; keyed by canonical userId. */
@@ -20,6 +22,13 @@ public sealed interface IdentityOutput
      * so it reaches the timeline stage without a repartition; keyed by that userId.
      */
     record ToOwnUser(TimelineEvent event) implements IdentityOutput {
+    }
+
+    /**
+     * The buffered history a link stitches onto a user (R2), in arrival order, sent on together ahead
+     * of the linking event; keyed by canonical userId.
+     */
+    record StitchedHistory(List<TimelineEvent> events) implements IdentityOutput {
     }
 
     /** Activity of a not-yet-linked anonymous id (R11); keyed by that id. */

@@ -22,6 +22,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -33,14 +34,19 @@ import java.time.Instant;
  */
 public final class IdentityStage implements Processor<String, Decoded.Event, String, IdentityOutput> {
 
-    /** How many anonymous ids one expiry sweep handles at most, so a sweep never stalls processing for long. */
-    private static final int EXPIRY_BATCH = 10_000;
+    /**
+     * How many ids the history sweep reads per second of stream time: a slice takes a few milliseconds,
+     * so a sweep never stalls processing for long, and a pass over 7 million ids takes an hour.
+     */
+    public static final int SWEEP_SLICE = 2_000;
+    private static final Duration SWEEP_SLICE_INTERVAL = Duration.ofSeconds(1);
 
     private final StitchSettings settings;
     private ProcessorContext<String, IdentityOutput> context;
     private KeyValueStore<String, IdentityState> identities;
     private AnonymousHistoryBuffer history;
     private Deduplicator deduplicator;
+    private HistorySweep sweep;
     private StitchMetrics metrics;
 
     public IdentityStage(StitchSettings settings) {
@@ -55,10 +61,19 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         history = AnonymousHistoryBuffer.open(context, settings.historyMaxEventsPerId());
         WindowStore<String, Long> seen = context.getStateStore(Catalogue.DEDUP_STORE);
         deduplicator = new Deduplicator(seen, settings.dedupWindow());
-        long retention = settings.historyRetention().toMillis();
-        context.schedule(settings.historyExpiryScanInterval(), PunctuationType.STREAM_TIME,
-                streamTime -> metrics.historyExpired(history.expire(streamTime - retention, EXPIRY_BATCH,
-                        (anonymousId, dropped) -> forget(anonymousId, dropped, streamTime))));
+        sweep = new HistorySweep(identities, history, SWEEP_SLICE);
+        context.schedule(settings.historyExpiryScanInterval(), PunctuationType.STREAM_TIME, streamTime -> {
+            sweep.startPass();
+            sweepSlice(streamTime);
+        });
+        context.schedule(SWEEP_SLICE_INTERVAL, PunctuationType.STREAM_TIME, this::sweepSlice);
+    }
+
+    private void sweepSlice(long streamTime) {
+        if (sweep.underWay()) {
+            long cutoff = streamTime - settings.historyRetention().toMillis();
+            metrics.historyExpired(sweep.nextSlice(cutoff, (anonymousId, dropped) -> forget(anonymousId, dropped, streamTime)));
+        }
     }
 
     @Override

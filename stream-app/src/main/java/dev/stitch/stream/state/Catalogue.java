@@ -10,8 +10,6 @@ public final class Catalogue {
     public static final String IDENTITIES_STORE = "identities";
     /** Key: {@link UserTimeKey}(anonymous id, arrival time, messageId); value: the buffered SegmentEvent. */
     public static final String ANONYMOUS_HISTORY_STORE = "anonymous-history";
-    /** Key: arrival time + anonymous id of the oldest buffered event of that id; value: empty. */
-    public static final String HISTORY_EXPIRY_STORE = "anonymous-history-expiry";
     /** Key: {@code LinkKey}(userId, anonymous id); value: empty. The anonymous ids granted to each user (R7). */
     public static final String USER_LINKS_STORE = "user-anonymous-ids";
     /**

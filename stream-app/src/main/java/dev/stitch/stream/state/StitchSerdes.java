@@ -6,6 +6,7 @@ import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.schema.internal.LinkAnswer;
 import dev.stitch.schema.internal.LinkCommand;
+import dev.stitch.schema.internal.StitchedEvents;
 import dev.stitch.schema.internal.UserAlias;
 import dev.stitch.schema.internal.UserNameChange;
 import dev.stitch.schema.internal.UserProfile;
@@ -34,6 +35,7 @@ public record StitchSerdes(
         Serde<IdentityState> identityState,
         Serde<UserState> userState,
         Serde<UserProfile> userProfile,
+        Serde<StitchedEvents> stitchedEvents,
         int maxRecordBytes) {
 
     public static StitchSerdes using(SchemaRegistry registry) {
@@ -52,6 +54,7 @@ public record StitchSerdes(
                 bounded(new AvroSerde<>(IdentityState.class, registry), maxRecordBytes),
                 bounded(new AvroSerde<>(UserState.class, registry), maxRecordBytes),
                 bounded(new AvroSerde<>(UserProfile.class, registry), maxRecordBytes),
+                bounded(new AvroSerde<>(StitchedEvents.class, registry), maxRecordBytes),
                 maxRecordBytes);
     }
 

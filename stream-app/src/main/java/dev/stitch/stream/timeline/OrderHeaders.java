@@ -21,9 +21,13 @@ public final class OrderHeaders {
 
     /** The headers an encoded event travels to the timeline stage with: its event time and messageId. */
     public static Headers of(SegmentEvent event) {
+        return of(event.getTimestamp().toEpochMilli(), event.getMessageId());
+    }
+
+    static Headers of(long eventTime, String messageId) {
         Headers headers = new RecordHeaders();
-        headers.add(EVENT_TIME, ByteBuffer.allocate(Long.BYTES).putLong(event.getTimestamp().toEpochMilli()).array());
-        headers.add(MESSAGE_ID, event.getMessageId().getBytes(StandardCharsets.UTF_8));
+        headers.add(EVENT_TIME, ByteBuffer.allocate(Long.BYTES).putLong(eventTime).array());
+        headers.add(MESSAGE_ID, messageId.getBytes(StandardCharsets.UTF_8));
         return headers;
     }
 

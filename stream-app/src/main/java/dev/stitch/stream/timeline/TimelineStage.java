@@ -3,6 +3,8 @@ package dev.stitch.stream.timeline;
 import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.TimelineEvent;
+import dev.stitch.schema.internal.StitchedEvent;
+import dev.stitch.schema.internal.StitchedEvents;
 import dev.stitch.schema.internal.UserState;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.errors.DeadLetterHeaders;
@@ -23,6 +25,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -38,6 +41,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     private final Deserializer<TimelineEvent> eventDeserializer;
     private final Serializer<TimelineEvent> eventSerializer;
     private final Deserializer<IdentityChange> changeDeserializer;
+    private final Deserializer<StitchedEvents> historyDeserializer;
     private ProcessorContext<String, TimelineOutput> context;
     private ReorderBuffer buffer;
     /** Each user's place in its sequence, counts, and waiting events. */
@@ -56,6 +60,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         this.eventDeserializer = serdes.timelineEvent().deserializer();
         this.eventSerializer = serdes.timelineEvent().serializer();
         this.changeDeserializer = serdes.identityChange().deserializer();
+        this.historyDeserializer = serdes.stitchedEvents().deserializer();
     }
 
     @Override
@@ -85,7 +90,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         UserRecordKind kind = UserRecordKind.of(record.headers());
         if (kind == null) {
             deadLetter(record, DeadLetterReason.UNKNOWN_KIND, "the record names no known kind (header stitch.record: e for an "
-                    + "event, c for an identity change, m for a moved event) and is not an event with its order headers", null);
+                    + "event, c for an identity change, m for a moved event, h for stitched history) and is not an event with "
+                    + "its order headers", null);
             return;
         }
         if (kind == UserRecordKind.IDENTITY_CHANGE) {
@@ -95,7 +101,23 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
             }
             return;
         }
-        // An event or a moved one. Whatever is kept in the reorder buffer must decode when it leaves: check on arrival.
+        if (kind == UserRecordKind.STITCHED_HISTORY) {
+            StitchedEvents history = decoded(record, historyDeserializer, settings.topics().timeline(), "a StitchedEvents");
+            if (history != null) {
+                for (StitchedEvent event : history.getEvents()) {
+                    onEvent(new Record<>(userId, bytesOf(event.getEvent()), record.timestamp(),
+                            UserRecordKind.EVENT.mark(OrderHeaders.of(event.getEventTime(), event.getMessageId()))));
+                }
+            }
+            return;
+        }
+        onEvent(record);
+    }
+
+    /** An event or a moved one, on its way into the user's timeline. */
+    private void onEvent(Record<String, byte[]> record) {
+        String userId = record.key();
+        // Whatever is kept in the reorder buffer must decode when it leaves: check on arrival.
         if (!OrderHeaders.readable(record.headers())) {
             deadLetter(record, DeadLetterReason.UNKNOWN_KIND, "the record is an event without its order headers "
                     + "(stitch.event-time, stitch.message-id)", null);
@@ -208,6 +230,12 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         profiles.forget(userId);
         users.delete(userId);
         mergedTimelines.put(userId, into);
+    }
+
+    private static byte[] bytesOf(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 
     /** The record's value decoded, or null when it does not decode: the record is then a dead letter. */

@@ -15,7 +15,9 @@ public enum UserRecordKind {
     /** An encoded IdentityChange that concerns the user. */
     IDENTITY_CHANGE((byte) 'c'),
     /** An encoded TimelineEvent, with its order headers, moving from a user id merged into the user (R8). */
-    MOVED_EVENT((byte) 'm');
+    MOVED_EVENT((byte) 'm'),
+    /** An encoded StitchedEvents: the history one link stitches onto the user (R2), each event with its sort key. */
+    STITCHED_HISTORY((byte) 'h');
 
     static final String HEADER = "stitch.record";
 

@@ -85,17 +85,18 @@ final class StageOutputs {
      * What leaves the identity stages: events for users' timelines, activity of unlinked anonymous ids,
      * and identity changes with the tombstones that follow erased ids' last ones.
      */
-    record Published(KStream<String, IdentityOutput.ToUser> toUser, KStream<String, IdentityOutput.Anonymous> anonymous,
-                     KStream<String, IdentityOutput> changesAndTombstones) {
+    record Published(KStream<String, IdentityOutput.ToUser> toUser, KStream<String, IdentityOutput.StitchedHistory> stitchedHistory,
+                     KStream<String, IdentityOutput.Anonymous> anonymous, KStream<String, IdentityOutput> changesAndTombstones) {
 
         static Published of(KStream<String, IdentityOutput> outputs) {
             Map<String, KStream<String, IdentityOutput>> branches = outputs
                     .split(Named.as("output-"))
                     .branch((key, value) -> value instanceof IdentityOutput.ToUser, Branched.as("to-user"))
+                    .branch((key, value) -> value instanceof IdentityOutput.StitchedHistory, Branched.as("stitched-history"))
                     .branch((key, value) -> value instanceof IdentityOutput.Anonymous, Branched.as("anonymous"))
                     .defaultBranch(Branched.as("change"));
-            return new Published(narrowed(branches.get("output-to-user")), narrowed(branches.get("output-anonymous")),
-                    branches.get("output-change"));
+            return new Published(narrowed(branches.get("output-to-user")), narrowed(branches.get("output-stitched-history")),
+                    narrowed(branches.get("output-anonymous")), branches.get("output-change"));
         }
     }
 

@@ -17,6 +17,7 @@ import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.timeline.IdentityChangeEncoder;
 import dev.stitch.stream.timeline.ProfileBook;
+import dev.stitch.stream.timeline.StitchedHistoryEncoder;
 import dev.stitch.stream.timeline.TimelineEventEncoder;
 import dev.stitch.stream.timeline.TimelineOutput;
 import dev.stitch.stream.timeline.TimelineStage;
@@ -41,7 +42,7 @@ import java.util.Properties;
 public final class StitchTopology {
 
     private static final String[] IDENTITY_STORES = {
-            Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE, Catalogue.HISTORY_EXPIRY_STORE};
+            Catalogue.IDENTITIES_STORE, Catalogue.ANONYMOUS_HISTORY_STORE};
     private static final String[] TIMELINE_STORES = {
             Catalogue.USER_STATE_STORE, Catalogue.TIMELINE_STORE, Catalogue.PROFILE_STORE,
             Catalogue.RECENT_ERASURES_STORE, Catalogue.MERGED_TIMELINES_STORE, Catalogue.USERS_BY_TRAIT_STORE};
@@ -133,10 +134,15 @@ public final class StitchTopology {
                 .mapValues(IdentityOutput.ToOwnUser::event, Named.as("own-user-event"))
                 .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
                         Named.as("encode-own-user-event"));
+        KStream<String, byte[]> stitchedHistory = outputs.stitchedHistory()
+                .mapValues(IdentityOutput.StitchedHistory::events, Named.as("stitched-history"))
+                .process(() -> new StitchedHistoryEncoder(serdes.timelineEvent().serializer(), serdes.stitchedEvents().serializer(),
+                        topics.timeline(), Catalogue.EVENTS_BY_USER, settings.limits().maxRecordBytes()), Named.as("encode-stitched-history"));
         outputs.toUser()
                 .mapValues(IdentityOutput.ToUser::event, Named.as("user-event"))
                 .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
                         Named.as("encode-user-event"))
+                .merge(stitchedHistory, Named.as("user-events-and-history"))
                 .merge(profileChanges, Named.as("user-records"))
                 .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.bytes())).withName(Catalogue.EVENTS_BY_USER))
                 .merge(ownUserEvents, Named.as("user-records-and-own"))
@@ -158,8 +164,6 @@ public final class StitchTopology {
                 Serdes.String(), serdes.identityState()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.ANONYMOUS_HISTORY_STORE),
                 Serdes.Bytes(), serdes.segmentEvent()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.HISTORY_EXPIRY_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_LINKS_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.ERASED_USERS_STORE),

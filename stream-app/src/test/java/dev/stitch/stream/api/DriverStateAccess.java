@@ -1,10 +1,12 @@
 package dev.stitch.stream.api;
 
 import dev.stitch.stream.topology.StitchDriver;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The query API's view of a {@link StitchDriver}: one instance that owns every key, always running. */
 final class DriverStateAccess implements StateAccess {
@@ -15,24 +17,32 @@ final class DriverStateAccess implements StateAccess {
         this.driver = driver;
     }
 
+    /** This instance, as the metadata would name it. */
+    static final HostInfo SELF = new HostInfo("driver", 0);
+
     @Override
-    public Location locate(String storeName, String key) {
-        return new Location.Local(0);
+    public HostInfo self() {
+        return SELF;
     }
 
     @Override
-    public <K, V> ReadOnlyKeyValueStore<K, V> store(String storeName, int partition) {
+    public Optional<KeyReplicas> replicas(String storeName, String key) {
+        return Optional.of(new KeyReplicas(0, SELF, Set.of()));
+    }
+
+    @Override
+    public Optional<List<KeyReplicas>> replicasOfEveryPartition(String storeName) {
+        return Optional.of(List.of(new KeyReplicas(0, SELF, Set.of())));
+    }
+
+    @Override
+    public <K, V> ReadOnlyKeyValueStore<K, V> store(String storeName, int partition, Replica replica) {
         return driver.store(storeName);
     }
 
     @Override
     public <K, V> ReadOnlyKeyValueStore<K, V> localStore(String storeName) {
         return driver.store(storeName);
-    }
-
-    @Override
-    public Optional<List<Location.Remote>> otherInstances() {
-        return Optional.of(List.of());
     }
 
     @Override

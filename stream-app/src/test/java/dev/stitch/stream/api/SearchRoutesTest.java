@@ -5,8 +5,7 @@ import dev.stitch.events.SegmentEventParser;
 import dev.stitch.stream.config.ApiConfig;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.topology.StitchDriver;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import static dev.stitch.stream.topology.SegmentEvents.at;
@@ -27,8 +25,9 @@ import static dev.stitch.stream.topology.SegmentEvents.page;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code GET /v1/search} and {@code GET /v1/users?email=} over real HTTP: the answers, the refusals,
- * and two instances each answering for their own stores, merged by the one asked.
+ * {@code GET /v1/search} and {@code GET /v1/users?email=} over real HTTP: the answers, the refusals;
+ * instances each answering for their partitions, merged by the one asked, a standby answering for a
+ * stopped instance's partitions, and a 503 rather than an answer without some partition.
  */
 class SearchRoutesTest {
 
@@ -51,7 +50,7 @@ class SearchRoutesTest {
                 .send(identifyWithTraits("i1", "user-42", "pixel-1", "{\"email\":\"Ada@Example.com\",\"plan\":\"pro\"}", at(2)))
                 .send(identifyWithTraits("i2", "user-43", null, "{\"email\":\"bob@example.com\",\"plan\":\"pro\"}", at(3)))
                 .settle();
-        QueryApi api = api(stitch, List.of());
+        QueryApi api = api(stitch);
 
         Answer byEmail = get(api, "/v1/search?q=" + encoded("ADA@example.com"));
         assertThat(byEmail.status).isEqualTo(200);
@@ -71,7 +70,7 @@ class SearchRoutesTest {
 
     @Test
     void refusesMissingTooLongAndMixedParametersNamingThem() throws Exception {
-        QueryApi api = api(driver(), List.of());
+        QueryApi api = api(driver());
 
         assertRefused(get(api, "/v1/search"), "missing_parameter", "q");
         assertRefused(get(api, "/v1/search?q="), "missing_parameter", "q");
@@ -93,15 +92,18 @@ class SearchRoutesTest {
     }
 
     @Test
-    void twoInstancesEachAnswerForTheirOwnStoresAndTheOneAskedMergesTheAnswers() throws Exception {
+    void twoInstancesEachAnswerForTheirOwnPartitionsAndTheOneAskedMergesTheAnswers() throws Exception {
         StitchDriver first = driver();
         first.send(identifyWithTraits("i1", "user-a", null, "{\"email\":\"a@example.com\",\"team\":\"blue\"}", at(1))).settle();
         StitchDriver second = driver();
         second.send(identifyWithTraits("i2", "user-b", "pixel-b", "{\"email\":\"b@example.com\",\"team\":\"blue\"}", at(2))).settle();
-        List<Location.Remote> firstsPeers = new ArrayList<>();
-        QueryApi firstApi = api(first, firstsPeers);
-        QueryApi secondApi = api(second, List.of(new Location.Remote("localhost", firstApi.port())));
-        firstsPeers.add(new Location.Remote("localhost", secondApi.port()));
+        QueryApi firstApi = unserved();
+        QueryApi secondApi = unserved();
+        ClusterLayout layout = new ClusterLayout()
+                .partition(0, first, host(firstApi))
+                .partition(1, second, host(secondApi));
+        serve(firstApi, layout);
+        serve(secondApi, layout);
 
         for (QueryApi asked : List.of(firstApi, secondApi)) {
             Answer team = get(asked, "/v1/search?q=blue");
@@ -110,6 +112,7 @@ class SearchRoutesTest {
                     + "{\"userId\":\"user-b\",\"matchedBy\":\"trait\",\"trait\":\"team\",\"value\":\"blue\"}]}");
             assertThat(team.servedBy).isEqualTo("localhost:" + asked.port() + ",localhost:"
                     + (asked == firstApi ? secondApi : firstApi).port());
+            assertThat(team.replica).isEqualTo("active");
             assertThat(get(asked, "/v1/search?q=pixel-b").body).contains("\"userId\":\"user-b\",\"matchedBy\":\"anonymousId\"");
             assertThat(get(asked, "/v1/users?email=b%40example.com").body).isEqualTo("{\"users\":[\"user-b\"]}");
             assertThat(get(asked, "/v1/users?trait=team&value=blue&limit=1").body).isEqualTo("{\"users\":[\"user-a\"]}");
@@ -117,30 +120,97 @@ class SearchRoutesTest {
     }
 
     @Test
-    void anInstanceThatCannotAnswerMakesTheSearchUnavailableRatherThanIncomplete() throws Exception {
+    void aPartitionWhoseInstanceIsDownIsAnsweredByItsStandbyAndTheAnswerSaysSo() throws Exception {
+        StitchDriver own = driver();
+        own.send(identifyWithTraits("i1", "user-a", null, "{\"team\":\"blue\"}", at(1))).settle();
+        StitchDriver stoppedOnes = driver();
+        stoppedOnes.send(identifyWithTraits("i2", "user-b", null, "{\"team\":\"blue\"}", at(2))).settle();
+        QueryApi asked = unserved();
+        QueryApi standby = unserved();
+        ClusterLayout layout = new ClusterLayout()
+                .partition(0, own, host(asked))
+                .partition(1, stoppedOnes, stoppedInstance(), host(standby));
+        serve(asked, layout);
+        serve(standby, layout);
+
+        Answer answer = get(asked, "/v1/search?q=blue");
+
+        assertThat(answer.status).as(answer.body).isEqualTo(200);
+        assertThat(answer.json().path("matches").findValuesAsText("userId")).containsExactly("user-a", "user-b");
+        assertThat(answer.servedBy).isEqualTo("localhost:" + asked.port() + ",localhost:" + standby.port());
+        assertThat(answer.replica).isEqualTo("standby");
+    }
+
+    @Test
+    void aPartitionWithNoReadableCopyMakesTheSearchUnavailableRatherThanIncomplete() throws Exception {
         StitchDriver stitch = driver();
         stitch.send(identifyWithTraits("i1", "user-a", null, "{\"team\":\"blue\"}", at(1))).settle();
-        QueryApi stopped = api(driver(), List.of());
-        int stoppedPort = stopped.port();
-        stopped.close();
-        QueryApi api = api(stitch, List.of(new Location.Remote("localhost", stoppedPort)));
+        QueryApi api = unserved();
+        serve(api, new ClusterLayout()
+                .partition(0, stitch, host(api))
+                .partition(1, driver(), stoppedInstance()));
 
         Answer answer = get(api, "/v1/search?q=blue");
 
         assertThat(answer.status).isEqualTo(503);
         assertThat(answer.json().get("error").asText()).isEqualTo("unavailable");
+        assertThat(answer.json().get("message").asText()).startsWith("No copy of partition 1 of ").contains("did not answer");
         assertThat(answer.retryAfter).isEqualTo("1");
     }
 
     @Test
+    void aStandbyThatCannotAnswerEitherMakesTheSearchUnavailable() throws Exception {
+        QueryApi api = unserved();
+        QueryApi standby = unserved();
+        ClusterLayout layout = new ClusterLayout()
+                .partition(0, driver(), host(api))
+                .partition(1, driver(), stoppedInstance(), host(standby))
+                .restoring(host(standby), 1);
+        serve(api, layout);
+        serve(standby, layout);
+
+        Answer answer = get(api, "/v1/search?q=blue");
+
+        assertThat(answer.status).isEqualTo(503);
+        assertThat(answer.json().get("message").asText())
+                .contains("partition 1 of users-by-trait")
+                .contains("did not answer")
+                .contains("the instance localhost:" + standby.port() + " answered 503");
+    }
+
+    @Test
     void storesBeingMovedMakeTheSearchUnavailable() throws Exception {
-        QueryApi api = api(driver(), List.of());
-        api.serve(new PeeredStateAccess(new DriverStateAccess(driver()), List.of(), true));
+        QueryApi api = unserved();
+        serve(api, new ClusterLayout().partition(0, driver(), host(api)).restoring(host(api), 0));
 
         Answer answer = get(api, "/v1/search?q=blue");
 
         assertThat(answer.status).isEqualTo(503);
         assertThat(answer.json().get("message").asText()).contains("being moved or restored");
+    }
+
+    @Test
+    void aSearchBeforeThePartitionsAreKnownIsUnavailable() throws Exception {
+        QueryApi api = unserved();
+        serve(api, new ClusterLayout().partition(0, driver(), host(api)).unknown());
+
+        Answer answer = get(api, "/v1/users?email=a%40example.com");
+
+        assertThat(answer.status).isEqualTo(503);
+        assertThat(answer.json().get("message").asText()).contains("not known yet");
+    }
+
+    @Test
+    void aForwardedSearchNamingPartitionsItCannotHaveIsRefused() throws Exception {
+        QueryApi api = api(driver());
+
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri(api, "/v1/search?q=blue"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header(QueryRoutes.FORWARDED_HEADER, "localhost:1")
+                .header(SearchParts.HEADER, "timelines=0").GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(SegmentEventParser.JSON.readTree(answer.body()).get("error").asText()).isEqualTo("invalid_header");
     }
 
     private StitchDriver driver() {
@@ -149,61 +219,40 @@ class SearchRoutesTest {
         return driver;
     }
 
-    /** A query API on the driver's stores, whose other instances are {@code peers} (read at every request). */
-    private QueryApi api(StitchDriver stitch, List<Location.Remote> peers) {
-        QueryApi api = QueryApi.start(new ApiConfig("localhost", 0, TOKEN, "localhost"),
-                stitch.serdes().timelineEvent().deserializer(), StitchSettings.defaults().topics().timeline(),
-                userId -> CompletableFuture.completedFuture("unused"));
-        running.add(api);
-        api.serve(new PeeredStateAccess(new DriverStateAccess(stitch), peers, false));
+    /** A query API on the driver's stores, the only instance. */
+    private QueryApi api(StitchDriver stitch) {
+        QueryApi api = unserved();
+        api.serve(new DriverStateAccess(stitch));
         return api;
     }
 
-    /**
-     * A driver's stores as one instance of several: its peers are the other instances; while
-     * {@code moving}, its stores cannot be read, as during a rebalance.
-     */
-    private record PeeredStateAccess(DriverStateAccess own, List<Location.Remote> peers, boolean moving) implements StateAccess {
-        @Override
-        public Location locate(String storeName, String key) {
-            return own.locate(storeName, key);
-        }
-
-        @Override
-        public <K, V> ReadOnlyKeyValueStore<K, V> store(String storeName, int partition) {
-            return own.store(storeName, partition);
-        }
-
-        @Override
-        public <K, V> ReadOnlyKeyValueStore<K, V> localStore(String storeName) {
-            if (moving) {
-                throw new InvalidStateStoreException("the store " + storeName + " is migrating");
-            }
-            return own.localStore(storeName);
-        }
-
-        @Override
-        public Optional<List<Location.Remote>> otherInstances() {
-            return Optional.of(List.copyOf(peers));
-        }
-
-        @Override
-        public String state() {
-            return own.state();
-        }
-
-        @Override
-        public boolean ready() {
-            return true;
-        }
-
-        @Override
-        public boolean live() {
-            return true;
-        }
+    /** A query API that answers 503 until it is served. */
+    private QueryApi unserved() {
+        QueryApi api = QueryApi.start(new ApiConfig("localhost", 0, TOKEN, "localhost"),
+                new StitchDriver().serdes().timelineEvent().deserializer(), StitchSettings.defaults().topics().timeline(),
+                userId -> CompletableFuture.completedFuture("unused"));
+        running.add(api);
+        return api;
     }
 
-    private record Answer(int status, String body, String servedBy, String retryAfter) {
+    private static void serve(QueryApi api, ClusterLayout layout) {
+        api.serve(layout.instance(host(api)));
+    }
+
+    private static HostInfo host(QueryApi api) {
+        return new HostInfo("localhost", api.port());
+    }
+
+    /** An instance that stopped: nothing listens on its port any more. */
+    private HostInfo stoppedInstance() {
+        QueryApi stopped = unserved();
+        HostInfo host = host(stopped);
+        stopped.close();
+        running.remove(stopped);
+        return host;
+    }
+
+    private record Answer(int status, String body, String servedBy, String replica, String retryAfter) {
         JsonNode json() throws Exception {
             return SegmentEventParser.JSON.readTree(body);
         }
@@ -220,7 +269,7 @@ class SearchRoutesTest {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(api, path)).header("Authorization", "Bearer " + TOKEN)
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body(), response.headers().firstValue("X-Stitch-Served-By").orElse(null),
-                response.headers().firstValue("Retry-After").orElse(null));
+                response.headers().firstValue("X-Stitch-Replica").orElse(null), response.headers().firstValue("Retry-After").orElse(null));
     }
 
     private static URI uri(QueryApi api, String path) {

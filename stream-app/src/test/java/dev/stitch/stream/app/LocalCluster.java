@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,15 @@ public final class LocalCluster implements BeforeEachCallback, AfterEachCallback
 
     /** An instance of {@code applicationId}, with a short reorder grace and its query API on a free port. */
     public StitchApplication startInstance(String name, String applicationId, String apiToken) {
-        AppConfig config = AppConfig.fromEnvironment(Map.of(
+        return keep(start(instanceConfig(name, applicationId, apiToken, Map.of())));
+    }
+
+    /**
+     * The settings {@link #startInstance} starts an instance with, and {@code more} on top: for a test
+     * that stops and starts the instance itself, on the same data directory.
+     */
+    public AppConfig instanceConfig(String name, String applicationId, String apiToken, Map<String, String> more) {
+        Map<String, String> env = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "SCHEMA_REGISTRY_URL", registryServer.url(),
                 "STITCH_DATA_DIR", dir.resolve(name).toString(),
@@ -61,7 +70,13 @@ public final class LocalCluster implements BeforeEachCallback, AfterEachCallback
                 "STITCH_API_PORT", "0",
                 "STITCH_API_TOKEN", apiToken,
                 "STITCH_API_ADVERTISED_HOST", "localhost"));
-        return keep(StitchApplication.start(config, registry, broker.bootstrapServers()));
+        env.putAll(more);
+        return AppConfig.fromEnvironment(env);
+    }
+
+    /** An instance with these settings, on this broker and registry; its test closes it. */
+    public StitchApplication start(AppConfig config) {
+        return StitchApplication.start(config, registry, broker.bootstrapServers());
     }
 
     public <T extends AutoCloseable> T keep(T part) {

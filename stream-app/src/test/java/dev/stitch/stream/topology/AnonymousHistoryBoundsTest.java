@@ -2,6 +2,7 @@ package dev.stitch.stream.topology;
 
 import dev.stitch.schema.ChangeKind;
 import dev.stitch.stream.config.StitchSettings;
+import dev.stitch.stream.identity.IdentityStage;
 import dev.stitch.stream.topology.StitchDriver.Emitted;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +89,25 @@ class AnonymousHistoryBoundsTest {
             stitch.send(identify("i1", "alice", "pixel-gone", at(2 * 3600 + 1))).settle();
             assertThat(stitch.timeline()).as("nothing of the forgotten history comes back")
                     .containsExactly(new Emitted("alice", "i1", 1L, false, false));
+        }
+    }
+
+    /** A sweep reads the ids a slice at a time: the ids past the first slice expire one second of stream time later. */
+    @Test
+    void sweepsTheIdsASliceAtATime() {
+        var settings = StitchSettings.defaults().withHistoryBounds(Duration.ofHours(1), 1000, Duration.ofMinutes(1));
+        int ids = IdentityStage.SWEEP_SLICE + 100;
+        try (var stitch = new StitchDriver(settings)) {
+            for (int i = 0; i < ids; i++) {
+                stitch.send(page("p" + i, "pixel-" + i, "Home", at(1)));
+            }
+            stitch.send(page("later", "pixel-later", "Home", at(2 * 3600)));
+            assertThat(stitch.metric("ids-expired")).as("the first slice").isEqualTo((double) IdentityStage.SWEEP_SLICE);
+
+            stitch.send(page("later-2", "pixel-later-2", "Home", at(2 * 3600 + 1)));
+            assertThat(stitch.metric("ids-expired")).as("the second slice ends the pass").isEqualTo((double) ids);
+            assertThat(stitch.metric("history-expired")).isEqualTo((double) ids);
+            assertThat(stitch.changes()).hasSize(ids).allMatch(change -> change.kind() == ChangeKind.EXPIRED);
         }
     }
 }

@@ -5,6 +5,8 @@ import dev.stitch.events.IdLimits;
 import dev.stitch.events.JunkIds;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
+import dev.stitch.schema.internal.StitchedEvent;
+import dev.stitch.schema.internal.StitchedEvents;
 import dev.stitch.stream.errors.DeadLetterHeaders;
 import dev.stitch.stream.errors.DeadLetterReason;
 import dev.stitch.stream.timeline.OrderHeaders;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -95,7 +98,8 @@ class StreamDecodingPropertyTest {
     void arbitraryRecordsOnTheUserMovesTopicReachTheirUserOrAreOneDeadLetter() {
         try (var stitch = new StitchDriver()) {
             qt().withExamples(EXAMPLES)
-                    .forAll(arbitrary().pick(List.of("garbage", "garbage-with-order-headers", "change-marker", "event")),
+                    .forAll(arbitrary().pick(List.of("garbage", "garbage-with-order-headers", "change-marker", "history-marker",
+                                    "event", "history")),
                             nullable(bytes(512)), longs().all(), integers().between(0, 9))
                     .checkAssert((kind, garbage, millis, keyChoice) -> {
                         long n = example.incrementAndGet();
@@ -106,13 +110,20 @@ class StreamDecodingPropertyTest {
                         Headers headers = switch (kind) {
                             case "garbage" -> new RecordHeaders();
                             case "change-marker" -> new RecordHeaders().add("stitch.record", new byte[]{'c'});
+                            case "history-marker", "history" -> new RecordHeaders().add("stitch.record", new byte[]{'h'});
                             default -> new RecordHeaders(OrderHeaders.of(event).toArray());
                         };
-                        stitch.sendMovedBytes(user, kind.equals("event") ? encoded : garbage, headers, arrival()).settle();
+                        byte[] value = switch (kind) {
+                            case "event" -> encoded;
+                            case "history" -> stitch.serdes().stitchedEvents().serializer().serialize("events-by-user",
+                                    new StitchedEvents(List.of(new StitchedEvent(millis, event.getMessageId(), ByteBuffer.wrap(encoded)))));
+                            default -> garbage;
+                        };
+                        stitch.sendMovedBytes(user, value, headers, arrival()).settle();
 
                         var letters = stitch.deadLetters();
                         var timeline = stitch.timelineRecords();
-                        if (kind.equals("event") && user != null) {
+                        if ((kind.equals("event") || kind.equals("history")) && user != null) {
                             assertThat(letters).isEmpty();
                             assertThat(timeline).extracting(r -> r.value().getEvent().getMessageId()).containsExactly("moved-" + n);
                         } else {
