@@ -1,5 +1,6 @@
 package dev.stitch.benchmark;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,13 +21,18 @@ import java.util.Set;
  *                        so that neither measured run pays for the JIT compiling shared code; 0 for none
  * @param baselineFirst   whether the baseline runs before the stitching topology in the first round
  * @param rounds          throughput runs of each application, alternating which goes first
+ * @param jfr             where to write a flight recording of the measured throughput rounds, whose
+ *                        stream threads' hottest frames are printed too; null for none
+ * @param storedIdentities linked anonymous ids stored in each application's state before one more
+ *                        throughput round on that larger state; 0 for no such round
  */
 record BenchmarkOptions(int events, int users, int arrivalRate, Duration reorderGrace, int latencyRate,
                         Duration latencyDuration, long seed, int warmUpEvents, boolean baselineFirst,
-                        int rounds) {
+                        int rounds, Path jfr, int storedIdentities) {
 
     private static final Set<String> NAMES = Set.of(
-            "events", "users", "arrival-rate", "grace", "latency-rate", "latency-seconds", "seed", "warmup", "first", "rounds");
+            "events", "users", "arrival-rate", "grace", "latency-rate", "latency-seconds", "seed", "warmup", "first", "rounds",
+            "jfr", "stored-identities");
 
     static BenchmarkOptions parse(String[] args) {
         Map<String, String> given = new HashMap<>();
@@ -48,7 +54,9 @@ record BenchmarkOptions(int events, int users, int arrivalRate, Duration reorder
                 Long.parseLong(value(given, "seed", "42")),
                 whole(given, "warmup", 50_000, 0),
                 first(given),
-                positive(given, "rounds", 3));
+                positive(given, "rounds", 3),
+                file(given, "jfr"),
+                whole(given, "stored-identities", 1_000_000, 0));
     }
 
     private static boolean first(Map<String, String> given) {
@@ -57,6 +65,11 @@ record BenchmarkOptions(int events, int users, int arrivalRate, Duration reorder
             throw new IllegalArgumentException("first must be stitch or baseline, not \"" + text + "\".");
         }
         return text.equals("baseline");
+    }
+
+    private static Path file(Map<String, String> given, String name) {
+        String text = value(given, name, "");
+        return text.isEmpty() ? null : Path.of(text);
     }
 
     private static String value(Map<String, String> given, String name, String fallback) {

@@ -1,5 +1,6 @@
 package dev.stitch.benchmark;
 
+import dev.stitch.stream.state.Catalogue;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -27,7 +28,7 @@ final class BenchmarkReport {
     }
 
     void print(BenchmarkOptions options, InputLoader.Loaded input, TrafficTally tally, Properties streamsConfig,
-               List<ContenderResult> results) {
+               List<ContenderResult> results, List<LargerStateRound> larger) {
         out.println();
         out.println("== stitch benchmark ==");
         out.printf("machine     %d cores%s; %s %s; max heap %s; %s %s%n", Runtime.getRuntime().availableProcessors(),
@@ -56,6 +57,10 @@ final class BenchmarkReport {
         out.println();
         printThroughput(results);
         out.println();
+        if (!larger.isEmpty()) {
+            printLargerState(options, results, larger);
+            out.println();
+        }
         printLatency(options, results);
         out.println();
         printOutputs(input, results);
@@ -87,6 +92,34 @@ final class BenchmarkReport {
         out.printf(Locale.ROOT, "ratio stitch/baseline = %.2f   (of the medians; round by round: %s)%n",
                 stitch.median(ThroughputMeter.Measured::eventsPerSecond) / baseline.median(ThroughputMeter.Measured::eventsPerSecond),
                 String.join(", ", perRound));
+    }
+
+    private void printLargerState(BenchmarkOptions options, List<ContenderResult> results, List<LargerStateRound> larger) {
+        out.printf("larger state: one more round of each app, under a new id whose changelogs held %s stored ids before it%n",
+                n(options.storedIdentities()));
+        out.printf("started (stitch: %s linked anonymous ids, %d per user, in %s and each grant in %s; baseline: as many persons%n",
+                n(options.storedIdentities()), PreloadedState.IDS_PER_USER, Catalogue.IDENTITIES_STORE, Catalogue.USER_LINKS_STORE);
+        out.printf("in %s), none of them in the input; a first start restored them with no input left to read; the round%n",
+                BaselineTopology.EVENT_COUNTS_STORE);
+        out.println("started the app again, on that local state, over the same input, clocked as the rounds above");
+        out.printf("  %-22s %12s %16s %8s %14s %12s %10s %s%n", "", "events/s", "median above", "change", "stored in",
+                "restored", "restore", "spot check, counts");
+        for (LargerStateRound round : larger) {
+            ContenderResult usual = named(round.contender().name().split(" ")[0], results);
+            double perSecond = round.measured().measured().eventsPerSecond();
+            double median = usual.median(ThroughputMeter.Measured::eventsPerSecond);
+            out.printf(Locale.ROOT, "  %-22s %12s %16s %+7.1f%% %14s %12s %10s %d/%d found, %s%s%n", round.contender().name(),
+                    n(Math.round(perSecond)), n(Math.round(median)), 100 * (perSecond / median - 1), seconds(round.written().took()),
+                    n(round.restored()), seconds(round.restoreTook()), round.spotFound(), round.spotChecked(),
+                    round.measured().asPredicted() ? "as predicted" : "NOT as predicted " + round.measured().counts(),
+                    round.restoredAgain() == 0 ? "" : "; its round's start restored " + n(round.restoredAgain()) + " records AGAIN");
+        }
+        if (larger.size() == 2) {
+            LargerStateRound stitch = larger.stream().filter(r -> r.contender().name().startsWith("stitch")).findFirst().orElseThrow();
+            LargerStateRound baseline = larger.stream().filter(r -> r.contender().name().startsWith("baseline")).findFirst().orElseThrow();
+            out.printf(Locale.ROOT, "ratio stitch/baseline on the larger state = %.2f%n",
+                    stitch.measured().measured().eventsPerSecond() / baseline.measured().measured().eventsPerSecond());
+        }
     }
 
     private void printLatency(BenchmarkOptions options, List<ContenderResult> results) {

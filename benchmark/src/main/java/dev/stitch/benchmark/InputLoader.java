@@ -91,7 +91,7 @@ final class InputLoader {
         return ends;
     }
 
-    private static Properties producerConfig(String bootstrap) {
+    static Properties producerConfig(String bootstrap) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -2,6 +2,7 @@ package dev.stitch.benchmark;
 
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
+import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.serde.AvroSerde;
 import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.serde.SchemaRegistry;
@@ -9,9 +10,13 @@ import dev.stitch.stream.app.StreamsProperties;
 import dev.stitch.stream.config.TopicNames;
 import dev.stitch.embedded.EmbeddedKafkaBroker;
 import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
+import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.StitchSerdes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.IOException;
@@ -26,15 +31,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 /**
  * Measures the stitching topology against a minimal re-keying baseline on one in-process broker:
- * throughput over the same pre-produced Segment events, then end-to-end latency of a steady stream
- * through each running application. A program that prints figures, not a test.
+ * throughput over the same pre-produced Segment events, the same again on a state that already holds
+ * many identities, then end-to-end latency of a steady stream through each running application. A
+ * program that prints figures, not a test.
  *
  * <pre>
  * mvn -B -q -pl benchmark -am package -DskipTests &amp;&amp; java -jar benchmark/target/benchmark.jar [--events=200000] [--grace=5s]
+ *     [--stored-identities=1000000] [--jfr=rounds.jfr]
  * </pre>
  */
 public final class StitchBenchmark {
@@ -43,6 +51,10 @@ public final class StitchBenchmark {
     private static final String RAW_TOPIC = TopicNames.defaults().raw();
     /** Put in front of the warm-up runs' application ids and output topics. */
     private static final String WARM_UP = "warmup.";
+    /** Put in front of the application ids and output topics of the round on a larger state. */
+    private static final String STORED = "stored.";
+    private static final int PROFILED_INCLUSIVE_FRAMES = 15;
+    private static final int PROFILED_SELF_FRAMES = 10;
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
     private static final long STARTED_AT = System.nanoTime();
 
@@ -95,6 +107,10 @@ public final class StitchBenchmark {
                 warmUp(contender, admin, bootstrap, input);
             }
             Map<String, ContenderResult> results = new LinkedHashMap<>();
+            FlightRecording recording = options.jfr() == null ? null : FlightRecording.start(options.jfr());
+            if (recording != null) {
+                progress("recording the throughput rounds with JFR (profile settings)");
+            }
             for (int round = 1; round <= options.rounds(); round++) {
                 // Every other round the other application goes first, so neither always runs after the other.
                 boolean baselineFirst = options.baselineFirst() ^ (round % 2 == 0);
@@ -104,13 +120,122 @@ public final class StitchBenchmark {
                             (first, next) -> first.withRound(measured));
                 }
             }
+            Path recorded = null;
+            if (recording != null) {
+                try (recording) {
+                    recorded = recording.stopAndDump();
+                }
+                progress("flight recording of the throughput rounds written to " + recorded);
+            }
+            List<LargerStateRound> larger = new ArrayList<>();
+            if (options.storedIdentities() > 0) {
+                long phaseStartedAt = System.nanoTime();
+                Contender stitch = contenders.stitch(STORED);
+                Contender baseline = contenders.baseline(STORED);
+                for (Contender contender : options.baselineFirst() ? List.of(baseline, stitch) : List.of(stitch, baseline)) {
+                    larger.add(largerStateRound(contender, contender == stitch, admin, bootstrap, registry, input, traffic.tally()));
+                }
+                progress("larger state: storing, restoring and both rounds took "
+                        + BenchmarkReport.seconds(Duration.ofNanos(System.nanoTime() - phaseStartedAt)));
+            }
             int index = 0;
             for (Map.Entry<String, ContenderResult> result : results.entrySet()) {
                 result.setValue(latencyPhase(result.getValue(), admin, bootstrap, registry, index++));
             }
             new BenchmarkReport(System.out).print(options, input, traffic.tally(), streamsConfig(bootstrap, "report"),
-                    List.copyOf(results.values()));
+                    List.copyOf(results.values()), larger);
+            if (recorded != null) {
+                printProfiles(recorded, contenders);
+            }
         }
+    }
+
+    /** The stream threads' hottest frames in the recording, the stitching topology's, then the baseline's. */
+    private static void printProfiles(Path recorded, Contenders contenders) throws IOException {
+        System.out.println();
+        System.out.println("where the stream threads spent the throughput rounds (JFR execution samples, " + recorded + ")");
+        for (Contender contender : contenders.both("", false)) {
+            ExecutionProfile.read(recorded, ExecutionProfile.streamThreadsOf(contender.applicationId()))
+                    .print(System.out, contender.name(), PROFILED_INCLUSIVE_FRAMES, PROFILED_SELF_FRAMES);
+        }
+    }
+
+    /**
+     * One more throughput round, under an application id whose changelogs already hold
+     * {@code --stored-identities} entries. A first start restores them with the group's offsets at the
+     * input's end, so that it processes nothing while it restores; then the round starts the application
+     * again from the input's start, on its restored local state, and is clocked as every round is.
+     */
+    private LargerStateRound largerStateRound(Contender contender, boolean stitch, Admin admin, String bootstrap,
+                                              SchemaRegistry registry, InputLoader.Loaded input, TrafficTally tally) throws Exception {
+        String applicationId = contender.applicationId();
+        int stored = options.storedIdentities();
+        progress("larger state: storing " + BenchmarkReport.n(stored) + (stitch ? " linked anonymous ids" : " persons")
+                + " in the changelogs of " + applicationId);
+        PreloadedState.Written written = stitch
+                ? PreloadedState.stitch(bootstrap, admin, applicationId, StitchSerdes.using(registry), stored, PARTITIONS, options.seed())
+                : PreloadedState.baseline(bootstrap, admin, applicationId, stored, PARTITIONS, options.seed());
+        progress("  " + BenchmarkReport.n(written.records()) + " records produced in " + BenchmarkReport.seconds(written.took()));
+
+        commitInputAt(admin, applicationId, input.endOffsets());
+        RestoreTally restores;
+        int found;
+        try (StreamsRun restoring = StreamsRun.start(contender, streamsConfig(bootstrap, applicationId))) {
+            restoring.awaitRestored(written.records(), TIMEOUT);
+            restores = restoring.restores();
+            found = stitch ? foundLinks(restoring, written) : foundPersons(restoring, written);
+        }
+        progress(String.format("  restored %,d records in %s; %d of %d stored entries found where the application looks",
+                restores.records(), BenchmarkReport.seconds(restores.took()), found, written.samples().size()));
+
+        progress("larger state: " + contender.name() + " over the " + BenchmarkReport.n(input.events()) + " events");
+        Map<TopicPartition, Long> inputStart = new HashMap<>();
+        input.endOffsets().keySet().forEach(partition -> inputStart.put(partition, 0L));
+        commitInputAt(admin, applicationId, inputStart);
+        ThroughputMeter.Measured measured;
+        long restoredAgain;
+        try (StreamsRun run = StreamsRun.start(contender, streamsConfig(bootstrap, applicationId))) {
+            measured = ThroughputMeter.measure(admin, run, applicationId, input.endOffsets(), input.events(),
+                    contender.outputTopics(), contender.settleTime(), TIMEOUT);
+            restoredAgain = run.restores().records();
+        }
+        progress(String.format("  %,.0f events/s; this start restored %,d records", measured.eventsPerSecond(), restoredAgain));
+        ThroughputRound round = new ThroughputRound(1, measured, OutputCounter.count(bootstrap, contender.outputTopics()),
+                contender.predicted().apply(tally), OutputCounter.written(admin, applicationId, contender.outputTopics()));
+        return new LargerStateRound(contender, round, written, restores.records(), restores.took(), restoredAgain, found);
+    }
+
+    /** Sets where the (stopped) application's group reads the input from next. */
+    private static void commitInputAt(Admin admin, String groupId, Map<TopicPartition, Long> offsets)
+            throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        offsets.forEach((partition, offset) -> commits.put(partition, new OffsetAndMetadata(offset)));
+        admin.alterConsumerGroupOffsets(groupId, commits).all().get();
+    }
+
+    /** Stored links whose both sides the application holds: the id's user, and the user's grant. */
+    private static int foundLinks(StreamsRun run, PreloadedState.Written written) {
+        int found = 0;
+        for (PreloadedState.Link link : written.samples()) {
+            IdentityState state = run.storeValue(Catalogue.IDENTITIES_STORE,
+                    PreloadedState.partitionOf(link.anonymousId(), PARTITIONS), link.anonymousId());
+            byte[] grant = run.storeValue(Catalogue.USER_LINKS_STORE, PreloadedState.partitionOf(link.userId(), PARTITIONS),
+                    Bytes.wrap(PreloadedState.linkKey(link.userId(), link.anonymousId())));
+            if (state != null && link.userId().equals(state.getUserId()) && grant != null) {
+                found++;
+            }
+        }
+        return found;
+    }
+
+    private static int foundPersons(StreamsRun run, PreloadedState.Written written) {
+        int found = 0;
+        for (PreloadedState.Link person : written.samples()) {
+            Long count = run.storeValue(BaselineTopology.EVENT_COUNTS_STORE, PreloadedState.partitionOf(person.userId(), PARTITIONS),
+                    person.userId());
+            found += count == null ? 0 : 1;
+        }
+        return found;
     }
 
     /**
@@ -154,6 +279,9 @@ public final class StitchBenchmark {
         List<String> names = new ArrayList<>(List.of(WARM_UP));
         for (int round = 1; round <= options.rounds(); round++) {
             names.add(roundName(round));
+        }
+        if (options.storedIdentities() > 0) {
+            names.add(STORED);
         }
         return names;
     }

@@ -2,7 +2,9 @@ package dev.stitch.benchmark;
 
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -16,6 +18,7 @@ final class StreamsRun implements AutoCloseable {
     private final long startedAtNanos;
     private final AtomicLong runningAtNanos = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final RestoreTally restores = new RestoreTally();
 
     private StreamsRun(Contender contender, Properties props) {
         streams = new KafkaStreams(contender.topology().apply(props), props);
@@ -28,6 +31,7 @@ final class StreamsRun implements AutoCloseable {
             failure.compareAndSet(null, error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        streams.setGlobalStateRestoreListener(restores);
         startedAtNanos = System.nanoTime();
         streams.start();
     }
@@ -50,8 +54,36 @@ final class StreamsRun implements AutoCloseable {
         return runningAtNanos.get();
     }
 
+    /**
+     * Waits until the application is RUNNING and has restored at least {@code records} from its
+     * changelogs, with no store still restoring: Kafka Streams may reach RUNNING while some stores restore.
+     */
+    void awaitRestored(long records, Duration timeout) throws InterruptedException {
+        awaitRunning(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (restores.records() < records || restores.restoring()) {
+            requireHealthy();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The application had restored " + restores.records() + " of the " + records
+                        + " records of its changelogs after " + timeout.toSeconds() + " s; see the Kafka Streams warnings above.");
+            }
+            Thread.sleep(10);
+        }
+    }
+
     long startedAtNanos() {
         return startedAtNanos;
+    }
+
+    /** What the application restored from its changelogs on start. */
+    RestoreTally restores() {
+        return restores;
+    }
+
+    /** The value under {@code key} in one partition of a key-value store of the running application; null if none. */
+    <K, V> V storeValue(String store, int partition, K key) {
+        return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore())
+                .withPartition(partition)).get(key);
     }
 
     /** Stops the benchmark with the application's own error rather than a time-out later. */
