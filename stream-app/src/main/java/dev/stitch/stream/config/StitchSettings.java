@@ -44,7 +44,7 @@ public record StitchSettings(
 
     public static StitchSettings defaults() {
         return new StitchSettings(TopicNames.defaults(), JunkIds.defaults(), ConflictPolicy.LATEST_WINS,
-                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(24), Duration.ofDays(30),
+                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(24), Duration.ofDays(30),
                 1000, Duration.ofHours(1), 1000, false, ProfileBounds.defaults(), RecordLimits.defaults());
     }
 

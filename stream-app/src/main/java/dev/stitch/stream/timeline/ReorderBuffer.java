@@ -14,10 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 
@@ -56,7 +54,7 @@ final class ReorderBuffer {
      * Users with waiting events, and the arrival time of each one's oldest. Derived from the users'
      * states, so kept in memory only: rebuilt from them when the task starts.
      */
-    private final Map<String, Long> oldestArrivalByUser = new HashMap<>();
+    private final WaitingUsers waitingUsers = new WaitingUsers();
     private final long graceMs;
     private final int maxWaiting;
 
@@ -88,7 +86,7 @@ final class ReorderBuffer {
         List<WaitingEvent> waiting = new ArrayList<>(state.getWaiting());
         waiting.add(new WaitingEvent(eventTime, messageId, arrival));
         state.setWaiting(waiting);
-        oldestArrivalByUser.merge(userId, arrival, Math::min);
+        waitingUsers.add(userId, arrival);
         if (waiting.size() > maxWaiting) {
             List<WaitingEvent> inOrder = inTimelineOrder(state);
             releaseUpTo(userId, state, inOrder, inOrder.size() - maxWaiting - 1, release);
@@ -136,27 +134,19 @@ final class ReorderBuffer {
         if (state != null) {
             state.setWaiting(new ArrayList<>());
         }
-        oldestArrivalByUser.remove(userId);
+        waitingUsers.remove(userId);
         return events;
     }
 
     /** The users with an event due as of {@code now}, oldest first, so output across users follows arrival too. */
     List<String> dueUsers(long now) {
-        long dueUpTo = now - graceMs;
-        List<Map.Entry<String, Long>> due = new ArrayList<>();
-        oldestArrivalByUser.entrySet().forEach(user -> {
-            if (user.getValue() <= dueUpTo) {
-                due.add(Map.entry(user.getKey(), user.getValue()));
-            }
-        });
-        due.sort(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
-        return due.stream().map(Map.Entry::getKey).toList();
+        return waitingUsers.arrivedUpTo(now - graceMs);
     }
 
     /** Releases the user's due events as of {@code now}, with every earlier waiting one. */
     void releaseDue(String userId, UserState state, long now, Release release) {
         if (state == null) {
-            oldestArrivalByUser.remove(userId);
+            waitingUsers.remove(userId);
             return;
         }
         long dueUpTo = now - graceMs;
@@ -187,9 +177,9 @@ final class ReorderBuffer {
     private void track(String userId, UserState state) {
         long oldest = state.getWaiting().stream().mapToLong(WaitingEvent::getArrival).min().orElse(Long.MAX_VALUE);
         if (oldest == Long.MAX_VALUE) {
-            oldestArrivalByUser.remove(userId);
+            waitingUsers.remove(userId);
         } else {
-            oldestArrivalByUser.put(userId, oldest);
+            waitingUsers.put(userId, oldest);
         }
     }
 
