@@ -1,5 +1,8 @@
 package dev.stitch.benchmark;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stitch.events.SegmentEventParser;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -36,6 +39,18 @@ final class QueryProbe {
     /** The HTTP status of {@code GET /v1/users/{userId}/timeline?limit=1}, or {@link #NO_ANSWER}. */
     int timelineStatus(String apiUrl, String userId) throws InterruptedException {
         return timeline(apiUrl, userId).status();
+    }
+
+    /** The Kafka Streams state {@code GET /health/ready} names ({@code RUNNING}, ...), or null while nothing answers. */
+    String streamsState(String apiUrl) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl + "/health/ready")).timeout(TIMEOUT).GET().build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode streams = SegmentEventParser.JSON.readTree(response.body()).get("streams");
+            return streams == null ? null : streams.asText();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** How {@code GET /v1/users/{userId}/timeline?limit=1} was answered. */

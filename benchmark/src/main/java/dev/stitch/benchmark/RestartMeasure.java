@@ -104,6 +104,7 @@ public final class RestartMeasure {
             long logFrom = Files.size(log);
             second = ChildStitch.start(env, log);
             long firstAnswerAt = awaitStatus(probe, apiUrl, user, -1, second);
+            long runningAt = awaitRunning(probe, apiUrl, second);
             long answeredAt = awaitStatus(probe, apiUrl, user, 200, second);
             ChildStitch.Restores restores = second.restoresSince(logFrom);
             Duration restoreTime = restoreTime(Files.readString(log, StandardCharsets.UTF_8).substring((int) logFrom));
@@ -111,6 +112,7 @@ public final class RestartMeasure {
             System.out.println("Restart after SIGKILL, embedded default, " + BenchmarkReport.n(events) + " events");
             System.out.println("  settings:                    " + settingsOf(env));
             System.out.printf("  kill -> query API listening: %.1f s (JVM, broker and application start)%n", seconds(firstAnswerAt - killedAt));
+            System.out.printf("  kill -> RUNNING:              %.1f s (Kafka Streams' state, as /health/ready names it)%n", seconds(runningAt - killedAt));
             System.out.printf("  kill -> timeline answers 200: %.1f s%n", seconds(answeredAt - killedAt));
             System.out.printf("  restored:                    %d stores, %s records in %.1f s%n", restores.stores(),
                     BenchmarkReport.n(restores.records()), restoreTime.toMillis() / 1e3);
@@ -145,6 +147,21 @@ public final class RestartMeasure {
         }
         throw new IllegalStateException("The query API did not answer " + wanted + " within " + TIMEOUT.toSeconds()
                 + " s (last " + last + "); see " + child.log());
+    }
+
+    /** Waits until the application says it is RUNNING and returns when it did. */
+    private static long awaitRunning(QueryProbe probe, String apiUrl, ChildStitch child) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!child.alive()) {
+                throw new IllegalStateException("The child JVM stopped; see its log " + child.log());
+            }
+            if ("RUNNING".equals(probe.streamsState(apiUrl))) {
+                return System.nanoTime();
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("The application was not RUNNING within " + TIMEOUT.toSeconds() + " s; see " + child.log());
     }
 
     private static void awaitConsumed(Admin admin, String group, Map<TopicPartition, Long> ends, ChildStitch child)
