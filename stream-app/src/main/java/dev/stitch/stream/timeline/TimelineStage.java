@@ -19,13 +19,13 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -105,7 +105,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
             StitchedEvents history = decoded(record, historyDeserializer, settings.topics().timeline(), "a StitchedEvents");
             if (history != null) {
                 for (StitchedEvent event : history.getEvents()) {
-                    onEvent(new Record<>(userId, bytesOf(event.getEvent()), record.timestamp(),
+                    onEvent(new Record<>(userId, Utils.toArray(event.getEvent()), record.timestamp(),
                             UserRecordKind.EVENT.mark(OrderHeaders.of(event.getEventTime(), event.getMessageId()))));
                 }
             }
@@ -230,12 +230,6 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         profiles.forget(userId);
         users.delete(userId);
         mergedTimelines.put(userId, into);
-    }
-
-    private static byte[] bytesOf(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
     }
 
     /** The record's value decoded, or null when it does not decode: the record is then a dead letter. */

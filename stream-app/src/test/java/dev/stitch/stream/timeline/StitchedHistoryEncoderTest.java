@@ -6,11 +6,11 @@ import dev.stitch.schema.internal.StitchedEvent;
 import dev.stitch.schema.internal.StitchedEvents;
 import dev.stitch.serde.SchemaRegistries;
 import dev.stitch.stream.state.StitchSerdes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ class StitchedHistoryEncoderTest {
         for (int i = 0; i < history.size(); i++) {
             SegmentEvent event = history.get(i).getEvent();
             assertThat(carried.get(i).getEventTime()).isEqualTo(event.getTimestamp().toEpochMilli());
-            assertThat(bytes(carried.get(i).getEvent())).isEqualTo(serdes.timelineEvent().serializer().serialize(TIMELINE, history.get(i)));
+            assertThat(Utils.toArray(carried.get(i).getEvent())).isEqualTo(serdes.timelineEvent().serializer().serialize(TIMELINE, history.get(i)));
         }
     }
 
@@ -83,12 +83,6 @@ class StitchedHistoryEncoderTest {
 
     private static UserRecordKind kind(MockProcessorContext.CapturedForward<? extends String, ? extends byte[]> record) {
         return UserRecordKind.of(record.record().headers());
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
     }
 
     private static List<TimelineEvent> events(int count, int jsonBytes) {
