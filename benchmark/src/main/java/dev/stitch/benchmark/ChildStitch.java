@@ -1,7 +1,5 @@
 package dev.stitch.benchmark;
 
-import dev.stitch.launcher.Launcher;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,13 +10,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The launcher's {@code stream} command in a JVM of its own, on this program's classpath, so that it
- * can be killed with SIGKILL as a crash kills it: no close, no commit, transactions left open.
+ * The embedded default's {@code stream} command as a user starts it, through {@code ./stitch} (with
+ * its class-data archive), in a JVM of its own, so that it can be killed with SIGKILL as a crash
+ * kills it: no close, no commit, transactions left open. The programs that use it run from the
+ * project's folder, where {@code ./stitch} is.
  */
 final class ChildStitch {
 
     /** What {@code StateRestoreLog} says at the end of each store's restore. */
     private static final Pattern RESTORED = Pattern.compile("Restored store \\S+ from \\S+: (\\d+) records");
+    private static final String HEAP = "-Xmx512m";
 
     private final Process process;
     private final Path log;
@@ -28,15 +29,22 @@ final class ChildStitch {
         this.log = log;
     }
 
-    /** @param env the whole environment of the child: nothing of this JVM's is inherited */
+    /**
+     * @param env the whole environment of the child: nothing of this JVM's is inherited; its
+     *            STITCH_JAVA_OPTS, if any, come after the child's heap bound
+     */
     static ChildStitch start(Map<String, String> env, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                Launcher.class.getName(), "stream")
+        Path script = Path.of("stitch").toAbsolutePath();
+        if (!Files.isExecutable(script)) {
+            throw new IllegalStateException("Run this program from the project's folder: it starts ./stitch, and there is none at " + script);
+        }
+        // ./stitch ends in exec java, so the process started here is the JVM a kill reaches.
+        var builder = new ProcessBuilder(script.toString(), "stream")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().clear();
         builder.environment().putAll(env);
+        builder.environment().merge("STITCH_JAVA_OPTS", HEAP, (given, heap) -> heap + " " + given);
         return new ChildStitch(builder.start(), log);
     }
 

@@ -27,16 +27,19 @@ import java.util.regex.Pattern;
 
 /**
  * How long the embedded default ({@code ./stitch}) takes to answer queries again after SIGKILL: it runs
- * in a child JVM (its broker with it), takes a load of generated Segment events, is killed, and is
- * started again on the same data directory; the program then asks the query API for a user's timeline
+ * as {@code ./stitch} starts it, class-data archive and all, in a child JVM (its broker with it), takes
+ * a load of generated Segment events, is killed, and is started again on the same data directory; the
+ * program then asks the query API for a user's timeline
  * every 100 ms until it answers 200, and reads from the child's log which stores were restored from
  * their changelogs and how fast. Settings in this program's environment (STITCH_INSTANCE_NAME,
  * STITCH_TRANSACTIONAL_STATE, STITCH_GROUP_PROTOCOL, KAFKA_...) reach the child, so one command
- * measures one configuration:
+ * measures one configuration; so does JAVA_TOOL_OPTIONS, for a flight recording or another log
+ * configuration of the child:
  *
  * <pre>
  * java -cp benchmark/target/benchmark.jar dev.stitch.benchmark.RestartMeasure [--events=40000]
  * STITCH_INSTANCE_NAME=none STITCH_TRANSACTIONAL_STATE=false java -cp ... RestartMeasure   # as before static membership and transactional stores
+ * STITCH_JAVA_OPTS=-Xshare:off java -cp ... RestartMeasure   # without ./stitch's class-data archive
  * </pre>
  */
 public final class RestartMeasure {
@@ -225,7 +228,7 @@ public final class RestartMeasure {
         Map<String, String> env = new HashMap<>();
         System.getenv().forEach((name, value) -> {
             if (name.startsWith("STITCH_") || (name.startsWith("KAFKA_") && !name.equals("KAFKA_BOOTSTRAP_SERVERS"))
-                    || name.equals("PATH") || name.equals("HOME")) {
+                    || name.equals("PATH") || name.equals("HOME") || name.equals("JAVA_TOOL_OPTIONS")) {
                 env.put(name, value);
             }
         });
@@ -243,7 +246,7 @@ public final class RestartMeasure {
     private static String settingsOf(Map<String, String> env) {
         List<String> shown = new ArrayList<>();
         for (String name : List.of("STITCH_INSTANCE_NAME", "STITCH_TRANSACTIONAL_STATE", "STITCH_GROUP_PROTOCOL",
-                "STITCH_LEAVE_GROUP_ON_STOP", "KAFKA_SESSION_TIMEOUT_MS")) {
+                "STITCH_LEAVE_GROUP_ON_STOP", "KAFKA_SESSION_TIMEOUT_MS", "STITCH_JAVA_OPTS")) {
             shown.add(name + "=" + env.getOrDefault(name, "(default)"));
         }
         return String.join(" ", shown);

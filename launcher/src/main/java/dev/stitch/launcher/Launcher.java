@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
                 "Without a command, runs 'stream' (the embedded default when KAFKA_BOOTSTRAP_SERVERS is unset).",
                 "'stitch help COMMAND' or 'stitch COMMAND --help' tells more of a command."},
         subcommands = {StreamCommand.class, BridgeCommand.class, ReplayCommand.class, TimelineCommand.class,
-                DeadLettersCommand.class, CommandLine.HelpCommand.class})
+                DeadLettersCommand.class, WarmUpCommand.class, CommandLine.HelpCommand.class})
 public final class Launcher implements Callable<Integer> {
 
     private final Map<String, String> environment;
