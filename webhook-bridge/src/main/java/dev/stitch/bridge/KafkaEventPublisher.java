@@ -94,7 +94,8 @@ public final class KafkaEventPublisher implements EventPublisher {
     /**
      * acks=all and idempotence, so an acknowledged event is on every in-sync replica exactly once;
      * {@code max.block.ms} and {@code delivery.timeout.ms} equal to the publish timeout, and
-     * {@code request.timeout.ms} within it, as Kafka requires ({@code delivery >= linger + request}).
+     * {@code request.timeout.ms} within it, as Kafka requires ({@code delivery >= linger + request});
+     * lz4, since every record is a Segment event's JSON.
      */
     static Map<String, Object> producerConfig(String bootstrapServers, Duration publishTimeout, Map<String, String> overrides) {
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, publishTimeout.toMillis());
@@ -104,6 +105,7 @@ public final class KafkaEventPublisher implements EventPublisher {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, timeoutMs - LINGER_MS));

@@ -11,11 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KafkaProducerSettingsTest {
 
     @Test
-    void producesIdempotentlyWithAcksAll() {
+    void producesIdempotentlyWithAcksAllAndCompressed() {
         Map<String, Object> config = KafkaEventPublisher.producerConfig("kafka:9092", Duration.ofSeconds(3), Map.of());
 
         assertThat(config).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+                .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
                 .containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "kafka:9092");
         assertThat((int) config.get(ProducerConfig.LINGER_MS_CONFIG)).isBetween(0, 20);
     }

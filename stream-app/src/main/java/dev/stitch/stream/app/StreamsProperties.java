@@ -7,6 +7,7 @@ import dev.stitch.stream.errors.DeadLetterProcessingHandler;
 import dev.stitch.stream.errors.DeadLetterProductionHandler;
 import dev.stitch.stream.errors.DeadLetters;
 import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
@@ -55,6 +56,9 @@ public final class StreamsProperties {
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
         props.put(RecordLimits.MAX_RECORD_BYTES_CONFIG, Integer.toString(limits.maxRecordBytes()));
         props.put(DeadLetters.CONFIG, new DeadLetters());
+        // Each record carries an event's Segment JSON: lz4 shrinks every output, repartition and
+        // changelog batch several times over for the brokers' network and disk, for little CPU.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         props.put(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, Long.toString(rocksDbMemoryBytes));
         props.putAll(clientOverrides);
