@@ -2,11 +2,11 @@ package dev.stitch.launcher;
 
 import dev.stitch.bridge.BridgeConfig;
 import dev.stitch.stream.config.AppConfig;
+import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * A trial run of the embedded default: it starts on a temporary data directory and free ports, takes
@@ -79,7 +77,7 @@ final class WarmUpCommand implements Callable<Integer> {
                     (System.nanoTime() - startedAt) / 1e9);
             return 0;
         } finally {
-            deleteRecursively(dir);
+            Utils.delete(dir.toFile());
         }
     }
 
@@ -96,19 +94,5 @@ final class WarmUpCommand implements Callable<Integer> {
             Thread.sleep(100);
         }
         return false;
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
