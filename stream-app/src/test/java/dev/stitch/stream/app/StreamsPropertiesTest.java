@@ -14,12 +14,25 @@ class StreamsPropertiesTest {
 
     @Test
     void producersCompressWithLz4UnlessAKafkaVariableChoosesAnother() {
-        StreamsConfig defaults = new StreamsConfig(StreamsProperties.of("stitch", "kafka:9092", Path.of("state"), 1L << 20, Map.of()));
-        StreamsConfig overridden = new StreamsConfig(StreamsProperties.of("stitch", "kafka:9092", Path.of("state"), 1L << 20,
-                Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd")));
+        assertThat(producer(Map.of()).get(ProducerConfig.COMPRESSION_TYPE_CONFIG)).isEqualTo("lz4");
+        assertThat(producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd")).get(ProducerConfig.COMPRESSION_TYPE_CONFIG))
+                .isEqualTo("zstd");
+        assertThat(streams(Map.of()).getMainConsumerConfigs("group", "client", 0)).doesNotContainKey(ProducerConfig.COMPRESSION_TYPE_CONFIG);
+    }
 
-        assertThat(defaults.getProducerConfigs("client").get(ProducerConfig.COMPRESSION_TYPE_CONFIG)).isEqualTo("lz4");
-        assertThat(overridden.getProducerConfigs("client").get(ProducerConfig.COMPRESSION_TYPE_CONFIG)).isEqualTo("zstd");
-        assertThat(defaults.getMainConsumerConfigs("group", "client", 0)).doesNotContainKey(ProducerConfig.COMPRESSION_TYPE_CONFIG);
+    /** Kafka Streams lingers 100 ms, and the commit flushes every batch: the batch size decides how many batches a commit sends. */
+    @Test
+    void producersFillBatchesOf256KbUntilTheCommitUnlessAKafkaVariableChoosesAnotherSize() {
+        assertThat(producer(Map.of()).get(ProducerConfig.BATCH_SIZE_CONFIG)).isEqualTo("262144");
+        assertThat(producer(Map.of()).get(ProducerConfig.LINGER_MS_CONFIG)).isEqualTo("100");
+        assertThat(producer(Map.of(ProducerConfig.BATCH_SIZE_CONFIG, "16384")).get(ProducerConfig.BATCH_SIZE_CONFIG)).isEqualTo("16384");
+    }
+
+    private static StreamsConfig streams(Map<String, String> clientOverrides) {
+        return new StreamsConfig(StreamsProperties.of("stitch", "kafka:9092", Path.of("state"), 1L << 20, clientOverrides));
+    }
+
+    private static Map<String, Object> producer(Map<String, String> clientOverrides) {
+        return streams(clientOverrides).getProducerConfigs("client");
     }
 }
