@@ -115,7 +115,7 @@ final class PreloadedState {
                     userId = PREFIX + "usr_" + Long.toHexString(random.nextLong());
                 }
                 String anonymousId = PREFIX + new UUID(random.nextLong(), random.nextLong());
-                IdentityState state = IdentityState.newBuilder().setUserId(userId).build();
+                IdentityState state = new IdentityState(userId, 0, null, new ArrayList<>());
                 send(producer, identitiesTopic, partitionOf(anonymousId, partitions), anonymousId.getBytes(StandardCharsets.UTF_8),
                         stateSerializer.serialize(identitiesTopic, state), failure);
                 send(producer, linksTopic, partitionOf(userId, partitions), linkKey(userId, anonymousId), GRANTED, failure);

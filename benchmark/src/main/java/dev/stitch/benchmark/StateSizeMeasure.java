@@ -8,6 +8,7 @@ import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.stream.app.StreamsProperties;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.config.TopicNames;
+import dev.stitch.stream.identity.IdentityStage;
 import dev.stitch.stream.rocksdb.BoundedRocksDbMemory;
 import dev.stitch.stream.state.Catalogue;
 import org.apache.kafka.clients.admin.Admin;
@@ -120,7 +121,9 @@ public final class StateSizeMeasure {
                 Map<String, Long> expected = new LinkedHashMap<>();
                 STORE_ORDER.forEach(store -> expected.put(store, 0L));
                 expected.put(Catalogue.IDENTITIES_STORE, (long) visitors);
-                expected.put(Catalogue.ANONYMOUS_HISTORY_STORE, (long) events);
+                // Each visitor's first page views are held in its identity state; only the rest have entries of their own.
+                expected.put(Catalogue.ANONYMOUS_HISTORY_STORE,
+                        (long) visitors * Math.max(0, options.pagesPerVisitor() - IdentityStage.HISTORY_HELD_IN_STATE));
                 expected.put(Catalogue.DEDUP_STORE, (long) events);
                 scenarios.add(measure(broker, admin, registry, "buffered", BUFFERED_EVENT, events,
                         String.format("%,d visitors x %d anonymous page views, never identified", visitors,

@@ -1,41 +1,64 @@
 package dev.stitch.stream.identity;
 
 import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.internal.HeldEvent;
 import dev.stitch.schema.internal.IdentityState;
+import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.state.UserTimeKey;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * The events of anonymous ids not yet linked to a user (R2), held until a link stitches them onto
  * the user's timeline, and bounded in count per id and in time (R12).
  *
- * <p>The caller owns each id's {@link IdentityState} (count and oldest arrival live there) and saves
- * it after a call; which ids hold history past the retention, {@link HistorySweep} finds.
+ * <p>An id's first few events are held in its own {@link IdentityState}, which each of them writes
+ * anyway: a short visit costs no store entry per event, and no tombstone per event when it is
+ * stitched. Once the state holds {@link IdentityStage#HISTORY_HELD_IN_STATE} events, or as much JSON as
+ * {@link #heldCharsWithin} allows, the id's later events wait in the history store, one entry each,
+ * until the id's history leaves the buffer; the state then holds events again.
+ *
+ * <p>The caller owns each id's {@link IdentityState} (count, oldest arrival and held events live there)
+ * and saves it after a call; which ids hold history past the retention, {@link HistorySweep} finds.
  */
 final class AnonymousHistoryBuffer {
 
+    /** The most JSON characters held in one state, whatever the record bound allows. */
+    private static final int HELD_MAX_CHARS = 16 * 1024;
+
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
+    private static final Comparator<HeldEvent> BY_ARRIVAL = Comparator.comparingLong(HeldEvent::getArrival);
 
     private final KeyValueStore<Bytes, SegmentEvent> history;
     private final int maxEventsPerId;
+    private final int heldMaxChars;
 
     /** The buffer over the identity stage's history store, as seen from one of its processors. */
-    static AnonymousHistoryBuffer open(ProcessingContext context, int maxEventsPerId) {
-        return new AnonymousHistoryBuffer(context.getStateStore(Catalogue.ANONYMOUS_HISTORY_STORE), maxEventsPerId);
+    static AnonymousHistoryBuffer open(ProcessingContext context, StitchSettings settings) {
+        return new AnonymousHistoryBuffer(context.getStateStore(Catalogue.ANONYMOUS_HISTORY_STORE), settings.historyMaxEventsPerId(),
+                heldCharsWithin(settings.limits().maxRecordBytes()));
     }
 
-    AnonymousHistoryBuffer(KeyValueStore<Bytes, SegmentEvent> history, int maxEventsPerId) {
+    AnonymousHistoryBuffer(KeyValueStore<Bytes, SegmentEvent> history, int maxEventsPerId, int heldMaxChars) {
         this.history = history;
         this.maxEventsPerId = maxEventsPerId;
+        this.heldMaxChars = heldMaxChars;
+    }
+
+    /**
+     * The JSON characters a state may hold within the largest record the application writes: a
+     * character takes at most three UTF-8 bytes, and held events take at most a quarter of the record.
+     */
+    static int heldCharsWithin(int maxRecordBytes) {
+        return Math.min(HELD_MAX_CHARS, maxRecordBytes / 4 / 3);
     }
 
     /** Buffers an event that arrived at {@code arrival}; returns how many older events the size bound pushed out. */
@@ -44,7 +67,18 @@ final class AnonymousHistoryBuffer {
         while (state.getBufferedCount() >= maxEventsPerId && state.getBufferedCount() > 0) {
             evicted += dropOldest(anonymousId, state);
         }
-        history.put(UserTimeKey.of(anonymousId, arrival, event.getMessageId()), event);
+        if (mayHold(state, event)) {
+            List<HeldEvent> held = new ArrayList<>(state.getHeld());
+            HeldEvent entry = new HeldEvent(arrival, event);
+            int at = 0;
+            while (at < held.size() && held.get(at).getArrival() <= arrival) {
+                at++;
+            }
+            held.add(at, entry);
+            state.setHeld(held);
+        } else {
+            history.put(UserTimeKey.of(anonymousId, arrival, event.getMessageId()), event);
+        }
         state.setBufferedCount(state.getBufferedCount() + 1);
         Long oldest = state.getOldestBufferedAt();
         if (oldest == null || arrival < oldest) {
@@ -67,16 +101,26 @@ final class AnonymousHistoryBuffer {
         if (state.getBufferedCount() == 0) {
             return List.of();
         }
-        List<KeyValue<Bytes, SegmentEvent>> entries = entriesOf(anonymousId);
-        List<SegmentEvent> events = new ArrayList<>(entries.size());
-        for (KeyValue<Bytes, SegmentEvent> entry : entries) {
-            history.delete(entry.key);
-            if (UserTimeKey.time(entry.key) >= notBefore) {
-                events.add(entry.value);
+        List<HeldEvent> all = new ArrayList<>(state.getBufferedCount());
+        all.addAll(state.getHeld());
+        if (hasStored(state)) {
+            List<Bytes> keys = new ArrayList<>();
+            try (KeyValueIterator<Bytes, SegmentEvent> it = history.prefixScan(UserTimeKey.prefix(anonymousId), PREFIX_SERIALIZER)) {
+                it.forEachRemaining(entry -> {
+                    keys.add(entry.key);
+                    all.add(new HeldEvent(UserTimeKey.time(entry.key), entry.value));
+                });
+            }
+            keys.forEach(history::delete);
+            all.sort(BY_ARRIVAL);
+        }
+        List<SegmentEvent> events = new ArrayList<>(all.size());
+        for (HeldEvent entry : all) {
+            if (entry.getArrival() >= notBefore) {
+                events.add(entry.getEvent());
             }
         }
-        state.setBufferedCount(0);
-        state.setOldestBufferedAt(null);
+        empty(state);
         return events;
     }
 
@@ -85,40 +129,109 @@ final class AnonymousHistoryBuffer {
      * state then says what is left: no count and no oldest arrival when nothing is.
      */
     int dropArrivedUpTo(String anonymousId, IdentityState state, long cutoff) {
-        return dropUpTo(anonymousId, state, cutoff, Integer.MAX_VALUE);
-    }
-
-    private int dropOldest(String anonymousId, IdentityState state) {
-        return dropUpTo(anonymousId, state, Long.MAX_VALUE, 1);
-    }
-
-    /** Deletes up to {@code limit} of the id's oldest entries that arrived at or before cutoff, and re-indexes the rest. */
-    private int dropUpTo(String anonymousId, IdentityState state, long cutoff, int limit) {
-        List<Bytes> doomed = new ArrayList<>();
-        Long remainingOldest = null;
-        try (KeyValueIterator<Bytes, SegmentEvent> entries = history.prefixScan(UserTimeKey.prefix(anonymousId), PREFIX_SERIALIZER)) {
-            while (entries.hasNext()) {
-                Bytes key = entries.next().key;
-                long arrival = UserTimeKey.time(key);
-                if (arrival <= cutoff && doomed.size() < limit) {
-                    doomed.add(key);
-                } else {
-                    remainingOldest = arrival;
-                    break;
-                }
+        List<HeldEvent> kept = new ArrayList<>();
+        for (HeldEvent held : state.getHeld()) {
+            if (held.getArrival() > cutoff) {
+                kept.add(held);
             }
         }
-        doomed.forEach(history::delete);
-        state.setBufferedCount(remainingOldest == null ? 0 : Math.max(0, state.getBufferedCount() - doomed.size()));
-        state.setOldestBufferedAt(remainingOldest);
-        return doomed.size();
+        int dropped = state.getHeld().size() - kept.size();
+        Long storedOldest = null;
+        if (hasStored(state)) {
+            List<Bytes> doomed = new ArrayList<>();
+            try (KeyValueIterator<Bytes, SegmentEvent> entries = history.prefixScan(UserTimeKey.prefix(anonymousId), PREFIX_SERIALIZER)) {
+                while (entries.hasNext()) {
+                    Bytes key = entries.next().key;
+                    long arrival = UserTimeKey.time(key);
+                    if (arrival > cutoff) {
+                        storedOldest = arrival;
+                        break;
+                    }
+                    doomed.add(key);
+                }
+            }
+            doomed.forEach(history::delete);
+            dropped += doomed.size();
+        }
+        state.setHeld(kept);
+        remains(state, dropped, earliest(kept.isEmpty() ? null : kept.get(0).getArrival(), storedOldest));
+        return dropped;
     }
 
-    private List<KeyValue<Bytes, SegmentEvent>> entriesOf(String anonymousId) {
-        List<KeyValue<Bytes, SegmentEvent>> entries = new ArrayList<>();
-        try (KeyValueIterator<Bytes, SegmentEvent> it = history.prefixScan(UserTimeKey.prefix(anonymousId), PREFIX_SERIALIZER)) {
-            it.forEachRemaining(entries::add);
+    /** Pushes out the id's first buffered event: a held one while there are any (they came first), else the store's oldest. */
+    private int dropOldest(String anonymousId, IdentityState state) {
+        List<HeldEvent> held = state.getHeld();
+        if (!held.isEmpty()) {
+            List<HeldEvent> kept = new ArrayList<>(held.subList(1, held.size()));
+            state.setHeld(kept);
+            Long storedOldest = hasStored(state) ? oldestStored(anonymousId) : null;
+            remains(state, 1, earliest(kept.isEmpty() ? null : kept.get(0).getArrival(), storedOldest));
+            return 1;
         }
-        return entries;
+        Bytes doomed = null;
+        Long next = null;
+        try (KeyValueIterator<Bytes, SegmentEvent> entries = history.prefixScan(UserTimeKey.prefix(anonymousId), PREFIX_SERIALIZER)) {
+            if (entries.hasNext()) {
+                doomed = entries.next().key;
+            }
+            if (entries.hasNext()) {
+                next = UserTimeKey.time(entries.next().key);
+            }
+        }
+        if (doomed == null) {
+            remains(state, 0, null);
+            return 0;
+        }
+        history.delete(doomed);
+        remains(state, 1, next);
+        return 1;
+    }
+
+    /** The arrival of the id's oldest event in the store; null when none waits there. */
+    private Long oldestStored(String anonymousId) {
+        try (KeyValueIterator<Bytes, SegmentEvent> entries = history.prefixScan(UserTimeKey.prefix(anonymousId), PREFIX_SERIALIZER)) {
+            return entries.hasNext() ? UserTimeKey.time(entries.next().key) : null;
+        }
+    }
+
+    /** Whether some of the id's buffered events wait in the history store. */
+    private static boolean hasStored(IdentityState state) {
+        return state.getBufferedCount() > state.getHeld().size();
+    }
+
+    /** The id's next event goes into its state while none waits in the store and the state stays within its bounds. */
+    private boolean mayHold(IdentityState state, SegmentEvent event) {
+        List<HeldEvent> held = state.getHeld();
+        if (hasStored(state) || held.size() >= IdentityStage.HISTORY_HELD_IN_STATE) {
+            return false;
+        }
+        long chars = event.getJson().length();
+        for (HeldEvent entry : held) {
+            chars += entry.getEvent().getJson().length();
+        }
+        return chars <= heldMaxChars;
+    }
+
+    /** The state after {@code dropped} events left: what remains starts at {@code oldest}, or nothing does. */
+    private static void remains(IdentityState state, int dropped, Long oldest) {
+        if (oldest == null) {
+            empty(state);
+            return;
+        }
+        state.setBufferedCount(Math.max(0, state.getBufferedCount() - dropped));
+        state.setOldestBufferedAt(oldest);
+    }
+
+    private static void empty(IdentityState state) {
+        state.setHeld(new ArrayList<>());
+        state.setBufferedCount(0);
+        state.setOldestBufferedAt(null);
+    }
+
+    private static Long earliest(Long a, Long b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : Math.min(a, b);
     }
 }

@@ -24,6 +24,7 @@ import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 
 /**
  * The identity stage, keyed by an event's routing key (anonymous id, else userId). Drops retried
@@ -40,6 +41,11 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
      */
     public static final int SWEEP_SLICE = 2_000;
     private static final Duration SWEEP_SLICE_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How many of an unlinked id's first events its own state holds, instead of a history-store entry
+     * each ({@link AnonymousHistoryBuffer}): a visit of a few page views fits.
+     */
+    public static final int HISTORY_HELD_IN_STATE = 8;
 
     private final StitchSettings settings;
     private ProcessorContext<String, IdentityOutput> context;
@@ -58,7 +64,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         this.context = context;
         metrics = StitchMetrics.of(context);
         identities = context.getStateStore(Catalogue.IDENTITIES_STORE);
-        history = AnonymousHistoryBuffer.open(context, settings.historyMaxEventsPerId());
+        history = AnonymousHistoryBuffer.open(context, settings);
         WindowStore<String, Long> seen = context.getStateStore(Catalogue.DEDUP_STORE);
         deduplicator = new Deduplicator(seen, settings.dedupWindow());
         sweep = new HistorySweep(identities, history, SWEEP_SLICE);
@@ -111,7 +117,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
             return;
         }
         if (state == null) {
-            state = new IdentityState(null, 0, null);
+            state = new IdentityState(null, 0, null, new ArrayList<>());
         }
         metrics.historyExpired(history.append(anonymousId, state, event, arrival));
         identities.put(anonymousId, state);

@@ -43,7 +43,7 @@ public final class LinkAnswers implements Processor<String, LinkAnswer, String, 
     public void init(ProcessorContext<String, IdentityOutput> context) {
         this.context = context;
         identities = context.getStateStore(Catalogue.IDENTITIES_STORE);
-        history = AnonymousHistoryBuffer.open(context, settings.historyMaxEventsPerId());
+        history = AnonymousHistoryBuffer.open(context, settings);
         metrics = StitchMetrics.of(context);
         linker = new IdentityLinker(identities, history, settings.historyRetention(), settings.conflictPolicy(), metrics);
     }

@@ -12,9 +12,6 @@ import dev.stitch.stream.state.ErasureMemory;
 import dev.stitch.stream.state.UserTimeKey;
 import dev.stitch.stream.topology.StitchDriver.Change;
 import dev.stitch.stream.topology.StitchDriver.Emitted;
-import org.apache.kafka.common.serialization.BytesSerializer;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -75,10 +72,10 @@ class ErasureTest {
             assertThat(identities.get("pixel-a")).isNull();
             assertThat(identities.get("phone-b")).isNull();
             assertThat(identities.get("pixel-c")).as("an unrelated visitor stays").isNotNull();
-            assertThat(keysWithPrefix(stitch.store(Catalogue.TIMELINE_STORE), UserTimeKey.prefix("user-1"))).isZero();
+            assertThat(StitchDriver.keysWithPrefix(stitch.store(Catalogue.TIMELINE_STORE), UserTimeKey.prefix("user-1"))).isZero();
             assertThat(stitch.store(Catalogue.USER_STATE_STORE).get("user-1")).isNull();
             assertThat(stitch.store(Catalogue.PROFILE_STORE).get("user-1")).isNull();
-            assertThat(keysWithPrefix(stitch.store(Catalogue.USER_LINKS_STORE), UserTimeKey.prefix("user-1"))).isZero();
+            assertThat(StitchDriver.keysWithPrefix(stitch.store(Catalogue.USER_LINKS_STORE), UserTimeKey.prefix("user-1"))).isZero();
             assertThat(stitch.metric("erasures")).isEqualTo(3.0);
         }
     }
@@ -217,7 +214,7 @@ class ErasureTest {
                     new Change("user-x", ChangeKind.ERASED, null, "user-x", "d1"),
                     new Change("user-x", null, null, null, null),
                     new Change("device-d", ChangeKind.LINKED, "user-x", null, "i1"));
-            assertThat(keysWithPrefix(stitch.store(Catalogue.TIMELINE_STORE), UserTimeKey.prefix("user-x")))
+            assertThat(StitchDriver.keysWithPrefix(stitch.store(Catalogue.TIMELINE_STORE), UserTimeKey.prefix("user-x")))
                     .as("the query API's timeline holds the identify only").isEqualTo(1);
             assertThat(((UserProfile) stitch.store(Catalogue.PROFILE_STORE).get("user-x")).getAnonymousIds()).containsExactly("device-d");
         }
@@ -243,8 +240,11 @@ class ErasureTest {
 
             assertThat(stitch.timeline()).as("the identify on user-q, without the page view from before the erasure")
                     .extracting(Emitted::messageId).containsExactly("i1");
-            assertThat(keysWithPrefix(stitch.store(Catalogue.ANONYMOUS_HISTORY_STORE), UserTimeKey.prefix("device-d")))
+            assertThat(StitchDriver.keysWithPrefix(stitch.store(Catalogue.ANONYMOUS_HISTORY_STORE), UserTimeKey.prefix("device-d")))
                     .as("the erased history left the buffer").isZero();
+            KeyValueStore<String, IdentityState> identities = stitch.store(Catalogue.IDENTITIES_STORE);
+            IdentityState device = identities.get("device-d");
+            assertThat(device == null ? List.of() : device.getHeld()).as("and the id's own state").isEmpty();
         }
     }
 
@@ -397,16 +397,5 @@ class ErasureTest {
             assertThat(stitch.deadLetters()).hasSize(1);
             assertThat(stitch.changes()).isEmpty();
         }
-    }
-
-    private static int keysWithPrefix(KeyValueStore<Bytes, ?> store, Bytes prefix) {
-        int count = 0;
-        try (KeyValueIterator<Bytes, ?> it = store.prefixScan(prefix, new BytesSerializer())) {
-            while (it.hasNext()) {
-                it.next();
-                count++;
-            }
-        }
-        return count;
     }
 }

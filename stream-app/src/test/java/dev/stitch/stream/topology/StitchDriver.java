@@ -16,12 +16,15 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -208,6 +211,18 @@ public final class StitchDriver implements AutoCloseable {
             }
         }
         return total;
+    }
+
+    /** How many entries of a store with byte keys start with {@code prefix}. */
+    static int keysWithPrefix(KeyValueStore<Bytes, ?> store, Bytes prefix) {
+        int count = 0;
+        try (KeyValueIterator<Bytes, ?> it = store.prefixScan(prefix, new BytesSerializer())) {
+            while (it.hasNext()) {
+                it.next();
+                count++;
+            }
+        }
+        return count;
     }
 
     @Override
