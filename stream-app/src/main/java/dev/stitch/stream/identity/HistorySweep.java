@@ -51,7 +51,9 @@ final class HistorySweep {
         if (!underWay) {
             return 0;
         }
-        List<KeyValue<String, IdentityState>> due = new ArrayList<>();
+        // Only the keys: an unlinked id's state holds its first events, so a slice of states would be
+        // large; each due one is read again when it expires.
+        List<String> due = new ArrayList<>();
         String last = null;
         int seen = 0;
         try (KeyValueIterator<String, IdentityState> states = identities.range(stoppedAfter, null)) {
@@ -64,15 +66,15 @@ final class HistorySweep {
                 last = entry.key;
                 Long oldest = entry.value.getOldestBufferedAt();
                 if (entry.value.getBufferedCount() > 0 && oldest != null && oldest <= cutoff) {
-                    due.add(entry);
+                    due.add(entry.key);
                 }
             }
             underWay = states.hasNext();
         }
         stoppedAfter = underWay ? last : null;
         int dropped = 0;
-        for (KeyValue<String, IdentityState> entry : due) {
-            dropped += expire(entry.key, entry.value, cutoff, forgotten);
+        for (String anonymousId : due) {
+            dropped += expire(anonymousId, identities.get(anonymousId), cutoff, forgotten);
         }
         return dropped;
     }
