@@ -53,6 +53,11 @@ final class AnonymousHistoryBuffer {
         this.heldMaxChars = heldMaxChars;
     }
 
+    /** The state of an id seen for the first time: no user, nothing buffered. */
+    static IdentityState newState() {
+        return new IdentityState(null, 0, null, new ArrayList<>());
+    }
+
     /**
      * The JSON characters a state may hold within the largest record the application writes: a
      * character takes at most three UTF-8 bytes, and held events take at most a quarter of the record.

@@ -53,7 +53,7 @@ final class IdentityLinker {
     void link(String anonymousId, String userId, String messageId, long time, long cutOff, Output out) {
         IdentityState state = identities.get(anonymousId);
         if (state == null) {
-            state = new IdentityState(null, 0, null, new ArrayList<>());
+            state = AnonymousHistoryBuffer.newState();
         }
         String previous = state.getUserId();
         if (previous == null) {

@@ -24,7 +24,6 @@ import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 
 /**
  * The identity stage, keyed by an event's routing key (anonymous id, else userId). Drops retried
@@ -117,7 +116,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
             return;
         }
         if (state == null) {
-            state = new IdentityState(null, 0, null, new ArrayList<>());
+            state = AnonymousHistoryBuffer.newState();
         }
         metrics.historyExpired(history.append(anonymousId, state, event, arrival));
         identities.put(anonymousId, state);
