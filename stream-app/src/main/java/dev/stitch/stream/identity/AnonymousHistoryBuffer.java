@@ -110,7 +110,7 @@ final class AnonymousHistoryBuffer {
         all.addAll(state.getHeld());
         if (hasStored(state)) {
             List<Bytes> keys = new ArrayList<>();
-            try (KeyValueIterator<Bytes, SegmentEvent> it = history.prefixScan(UserTimeKey.prefix(anonymousId), PREFIX_SERIALIZER)) {
+            try (KeyValueIterator<Bytes, SegmentEvent> it = stored(anonymousId)) {
                 it.forEachRemaining(entry -> {
                     keys.add(entry.key);
                     all.add(new HeldEvent(UserTimeKey.time(entry.key), entry.value));
@@ -144,7 +144,7 @@ final class AnonymousHistoryBuffer {
         Long storedOldest = null;
         if (hasStored(state)) {
             List<Bytes> doomed = new ArrayList<>();
-            try (KeyValueIterator<Bytes, SegmentEvent> entries = history.prefixScan(UserTimeKey.prefix(anonymousId), PREFIX_SERIALIZER)) {
+            try (KeyValueIterator<Bytes, SegmentEvent> entries = stored(anonymousId)) {
                 while (entries.hasNext()) {
                     Bytes key = entries.next().key;
                     long arrival = UserTimeKey.time(key);
@@ -175,7 +175,7 @@ final class AnonymousHistoryBuffer {
         }
         Bytes doomed = null;
         Long next = null;
-        try (KeyValueIterator<Bytes, SegmentEvent> entries = history.prefixScan(UserTimeKey.prefix(anonymousId), PREFIX_SERIALIZER)) {
+        try (KeyValueIterator<Bytes, SegmentEvent> entries = stored(anonymousId)) {
             if (entries.hasNext()) {
                 doomed = entries.next().key;
             }
@@ -194,9 +194,14 @@ final class AnonymousHistoryBuffer {
 
     /** The arrival of the id's oldest event in the store; null when none waits there. */
     private Long oldestStored(String anonymousId) {
-        try (KeyValueIterator<Bytes, SegmentEvent> entries = history.prefixScan(UserTimeKey.prefix(anonymousId), PREFIX_SERIALIZER)) {
+        try (KeyValueIterator<Bytes, SegmentEvent> entries = stored(anonymousId)) {
             return entries.hasNext() ? UserTimeKey.time(entries.next().key) : null;
         }
+    }
+
+    /** The id's events in the history store, in arrival order. */
+    private KeyValueIterator<Bytes, SegmentEvent> stored(String anonymousId) {
+        return history.prefixScan(UserTimeKey.prefix(anonymousId), PREFIX_SERIALIZER);
     }
 
     /** Whether some of the id's buffered events wait in the history store. */
