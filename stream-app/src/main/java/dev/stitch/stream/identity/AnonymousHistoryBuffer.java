@@ -159,7 +159,7 @@ final class AnonymousHistoryBuffer {
             dropped += doomed.size();
         }
         state.setHeld(kept);
-        remains(state, dropped, earliest(kept.isEmpty() ? null : kept.get(0).getArrival(), storedOldest));
+        remains(state, dropped, earliest(firstArrival(kept), storedOldest));
         return dropped;
     }
 
@@ -170,7 +170,7 @@ final class AnonymousHistoryBuffer {
             List<HeldEvent> kept = new ArrayList<>(held.subList(1, held.size()));
             state.setHeld(kept);
             Long storedOldest = hasStored(state) ? oldestStored(anonymousId) : null;
-            remains(state, 1, earliest(kept.isEmpty() ? null : kept.get(0).getArrival(), storedOldest));
+            remains(state, 1, earliest(firstArrival(kept), storedOldest));
             return 1;
         }
         Bytes doomed = null;
@@ -236,6 +236,11 @@ final class AnonymousHistoryBuffer {
         state.setHeld(new ArrayList<>());
         state.setBufferedCount(0);
         state.setOldestBufferedAt(null);
+    }
+
+    /** The arrival of the first of the held events, kept in arrival order; null when there are none. */
+    private static Long firstArrival(List<HeldEvent> held) {
+        return held.isEmpty() ? null : held.get(0).getArrival();
     }
 
     private static Long earliest(Long a, Long b) {
