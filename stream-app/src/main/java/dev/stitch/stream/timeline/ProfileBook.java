@@ -98,42 +98,51 @@ public final class ProfileBook {
     }
 
     /**
-     * Merges the traits of an identify call into the user's profile, and takes a touch in when it is
-     * earlier than the first or later than the latest; other events leave the profile as it is, unread.
+     * Merges the traits of identify calls into the user's profile, and takes in the earliest of the
+     * events' touches when it is earlier than the first and the latest when it is later than the latest;
+     * other events leave the profile as it is, unread. The events of one record (an event, or the
+     * history one link stitches) are taken in at once: one read and one write of the profile.
      *
      * @return how many traits the profile's bounds dropped
      */
-    int note(String userId, SegmentEvent event) {
+    int note(String userId, List<SegmentEvent> events) {
         indexExisting();
-        boolean identify = "identify".equals(event.getType());
-        boolean mayTouch = Touches.mayBeTouch(event.getJson());
-        if (!identify && !mayTouch) {
-            return 0;
+        List<SegmentEvent> identifies = new ArrayList<>();
+        List<SegmentEvent> mayTouch = new ArrayList<>();
+        for (SegmentEvent event : events) {
+            if ("identify".equals(event.getType())) {
+                identifies.add(event);
+            } else if (Touches.mayBeTouch(event.getJson())) {
+                mayTouch.add(event);
+            }
         }
-        JsonNode json = parsed(event);
-        if (json == null) {
-            return 0;
-        }
-        JsonNode incoming = identify ? json.get("traits") : null;
-        boolean hasTraits = incoming != null && incoming.isObject() && !incoming.isEmpty();
-        Touch touch = mayTouch ? Touches.of(event, json) : null;
-        if (!hasTraits && touch == null) {
+        if (identifies.isEmpty() && mayTouch.isEmpty()) {
             return 0;
         }
         UserProfile profile = profileOf(userId);
-        boolean changed = touch != null && Touches.take(profile, touch);
+        boolean changed = false;
         int dropped = 0;
-        if (hasTraits) {
-            Map<String, String> values = new LinkedHashMap<>();
-            incoming.properties().forEach(trait -> values.put(trait.getKey(), trait.getValue().toString()));
-            Map<String, String> before = jsonOf(profile.getTraits());
-            BoundedTraits.Merged merged = traits.merge(profile.getTraits(), values, event.getTimestamp().toEpochMilli());
-            if (merged.changed()) {
-                index.changed(userId, before, profile.getTraits());
-                changed = true;
+        for (SegmentEvent identify : identifies) {
+            JsonNode json = parsed(identify);
+            if (json == null) {
+                continue;
             }
-            dropped = merged.dropped();
+            Touch touch = Touches.mayBeTouch(identify.getJson()) ? Touches.of(identify, json) : null;
+            changed |= touch != null && Touches.take(profile, touch);
+            JsonNode incoming = json.get("traits");
+            if (incoming != null && incoming.isObject() && !incoming.isEmpty()) {
+                Map<String, String> values = new LinkedHashMap<>();
+                incoming.properties().forEach(trait -> values.put(trait.getKey(), trait.getValue().toString()));
+                Map<String, String> before = jsonOf(profile.getTraits());
+                BoundedTraits.Merged merged = traits.merge(profile.getTraits(), values, identify.getTimestamp().toEpochMilli());
+                if (merged.changed()) {
+                    index.changed(userId, before, profile.getTraits());
+                    changed = true;
+                }
+                dropped += merged.dropped();
+            }
         }
+        changed |= Touches.takeEarliestAndLatest(profile, mayTouch);
         if (changed) {
             profiles.put(userId, profile);
         }

@@ -26,6 +26,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -104,65 +105,80 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         if (kind == UserRecordKind.STITCHED_HISTORY) {
             StitchedEvents history = decoded(record, historyDeserializer, settings.topics().timeline(), "a StitchedEvents");
             if (history != null) {
+                List<Record<String, byte[]>> events = new ArrayList<>(history.getEvents().size());
                 for (StitchedEvent event : history.getEvents()) {
-                    onEvent(new Record<>(userId, Utils.toArray(event.getEvent()), record.timestamp(),
+                    events.add(new Record<>(userId, Utils.toArray(event.getEvent()), record.timestamp(),
                             UserRecordKind.EVENT.mark(OrderHeaders.of(event.getEventTime(), event.getMessageId()))));
                 }
+                onEvents(userId, events);
             }
             return;
         }
-        onEvent(record);
+        onEvents(userId, List.of(record));
     }
 
-    /** An event or a moved one, on its way into the user's timeline. */
-    private void onEvent(Record<String, byte[]> record) {
-        String userId = record.key();
-        // Whatever is kept in the reorder buffer must decode when it leaves: check on arrival.
-        if (!OrderHeaders.readable(record.headers())) {
-            deadLetter(record, DeadLetterReason.UNKNOWN_KIND, "the record is an event without its order headers "
-                    + "(stitch.event-time, stitch.message-id)", null);
-            return;
+    /** An event on its way into the user's timeline: its record, and the event decoded. */
+    private record Arriving(Record<String, byte[]> record, TimelineEvent event) {
+    }
+
+    /**
+     * The events of one record (an event, a moved one, or the history one link stitches) on their way
+     * into the user's timeline. The user's profile and count take them in at once, before its timeline
+     * does, so a query that sees an event on the timeline sees the profile that counts it, and one that
+     * sees the count sees the traits of what it counts. The user's state and profile are read and
+     * written once for all of them.
+     */
+    private void onEvents(String userId, List<Record<String, byte[]>> records) {
+        List<Arriving> arriving = new ArrayList<>(records.size());
+        for (Record<String, byte[]> record : records) {
+            // Whatever is kept in the reorder buffer must decode when it leaves: check on arrival.
+            if (!OrderHeaders.readable(record.headers())) {
+                deadLetter(record, DeadLetterReason.UNKNOWN_KIND, "the record is an event without its order headers "
+                        + "(stitch.event-time, stitch.message-id)", null);
+                continue;
+            }
+            TimelineEvent event = decoded(record, eventDeserializer, settings.topics().timeline(), "a TimelineEvent");
+            if (event != null) {
+                arriving.add(new Arriving(record, event));
+            }
         }
-        TimelineEvent event = decoded(record, eventDeserializer, settings.topics().timeline(), "a TimelineEvent");
-        if (event == null) {
+        if (arriving.isEmpty()) {
             return;
         }
         String mergedInto = mergedTimelines.get(userId);
         if (mergedInto != null) {
-            // A name of another user (R8): the event goes on to that user.
-            context.forward(new Record<>(mergedInto, new TimelineOutput.Moved(record.value()), record.timestamp(),
-                    UserRecordKind.MOVED_EVENT.mark(new RecordHeaders(record.headers().toArray()))));
+            // A name of another user (R8): the events go on to that user.
+            for (Arriving event : arriving) {
+                Record<String, byte[]> record = event.record();
+                context.forward(new Record<>(mergedInto, new TimelineOutput.Moved(record.value()), record.timestamp(),
+                        UserRecordKind.MOVED_EVENT.mark(new RecordHeaders(record.headers().toArray()))));
+            }
             return;
         }
         UserState state = users.get(userId);
         if (settings.suppressErasedUsers() && TimelineSequencer.isSuppressed(state)) {
-            metrics.suppressed();
+            arriving.forEach(ignored -> metrics.suppressed());
             return;
         }
-        if (wasOnItsWayAtErasure(userId, event)) {
+        arriving.removeIf(event -> wasOnItsWayAtErasure(userId, event.event()));
+        if (arriving.isEmpty()) {
             return;
         }
         lastRecordWallClock = context.currentSystemTimeMs();
-        long eventTime = OrderHeaders.eventTime(record.headers());
-        if (state == null) {
-            state = TimelineSequencer.newUser(eventTime);
-        }
-        reached(userId, state, eventTime, event);
-        buffer.add(userId, state, eventTime, OrderHeaders.messageId(record.headers()), record.value(), record.timestamp(), this::emit);
-        users.put(userId, state);
-    }
-
-    /**
-     * An event reached the user: its profile and count take it in at once, before its timeline does,
-     * so a query that sees the event on the timeline sees the profile that counts it, and one that sees
-     * the count sees the traits of what it counts.
-     */
-    private void reached(String userId, UserState state, long eventTime, TimelineEvent event) {
-        int dropped = profiles.note(userId, event.getEvent());
+        int dropped = profiles.note(userId, arriving.stream().map(event -> event.event().getEvent()).toList());
         if (dropped > 0) {
             metrics.profileTraitsDropped(dropped);
         }
-        TimelineSequencer.reached(state, eventTime);
+        for (Arriving event : arriving) {
+            Record<String, byte[]> record = event.record();
+            long eventTime = OrderHeaders.eventTime(record.headers());
+            if (state == null) {
+                state = TimelineSequencer.newUser(eventTime);
+            }
+            TimelineSequencer.reached(state, eventTime);
+            buffer.add(userId, state, eventTime, OrderHeaders.messageId(record.headers()), record.value(), record.timestamp(), this::emit);
+        }
+        users.put(userId, state);
     }
 
     /**

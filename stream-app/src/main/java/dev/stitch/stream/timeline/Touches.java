@@ -1,12 +1,19 @@
 package dev.stitch.stream.timeline;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stitch.events.CampaignParameters;
+import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.internal.Campaign;
 import dev.stitch.schema.internal.Touch;
 import dev.stitch.schema.internal.UserProfile;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +27,9 @@ final class Touches {
 
     /** Characters kept of each text of a touch: a touch stays small whatever a page URL holds. */
     static final int MAX_TEXT_LENGTH = 1024;
+
+    private static final Comparator<SegmentEvent> TIMELINE_ORDER = Comparator
+            .comparingLong((SegmentEvent event) -> event.getTimestamp().toEpochMilli()).thenComparing(SegmentEvent::getMessageId);
 
     private Touches() {
     }
@@ -38,8 +48,91 @@ final class Touches {
         if (context == null || !context.isObject()) {
             return null;
         }
-        JsonNode page = objectOrNull(context.get("page"));
-        JsonNode campaign = objectOrNull(context.get("campaign"));
+        return of(event, objectOrNull(context.get("page")), objectOrNull(context.get("campaign")));
+    }
+
+    /**
+     * The touch the event is, read from its JSON without building a tree of all of it: only
+     * {@code context.page} and {@code context.campaign} are read, the rest is skipped. As
+     * {@link #of(SegmentEvent, JsonNode)}, a repeated name counts by its last occurrence.
+     */
+    static Touch read(SegmentEvent event) {
+        JsonNode page = null;
+        JsonNode campaign = null;
+        try (JsonParser parser = SegmentEventParser.JSON.createParser(event.getJson())) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean context = "context".equals(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (!context) {
+                    parser.skipChildren();
+                    continue;
+                }
+                page = null;
+                campaign = null;
+                if (value != JsonToken.START_OBJECT) {
+                    parser.skipChildren();
+                    continue;
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    JsonToken part = parser.nextToken();
+                    if ("page".equals(name)) {
+                        page = objectOrSkipped(parser, part);
+                    } else if ("campaign".equals(name)) {
+                        campaign = objectOrSkipped(parser, part);
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // The bridge and the decoder only pass valid JSON; a touch is no reason to stop the stream.
+            return null;
+        }
+        return of(event, page, campaign);
+    }
+
+    /**
+     * Takes the earliest and the latest touch among {@code candidates} (events that {@link #mayBeTouch}
+     * may be touches) into the profile, as taking each in turn would: only the first and the latest
+     * touch are kept, so only the events at the two ends are read, and none that could not change them.
+     *
+     * @return whether the profile changed
+     */
+    static boolean takeEarliestAndLatest(UserProfile profile, List<SegmentEvent> candidates) {
+        // Sorted copies, both stable: of events at the same place, the first to come counts, as in turn.
+        List<SegmentEvent> earliestFirst = new ArrayList<>(candidates);
+        earliestFirst.sort(TIMELINE_ORDER);
+        boolean changed = false;
+        for (SegmentEvent event : earliestFirst) {
+            if (profile.getFirstTouch() != null && !earlier(event, profile.getFirstTouch())) {
+                break;
+            }
+            Touch touch = read(event);
+            if (touch != null) {
+                changed = take(profile, touch);
+                break;
+            }
+        }
+        List<SegmentEvent> latestFirst = new ArrayList<>(candidates);
+        latestFirst.sort(TIMELINE_ORDER.reversed());
+        for (SegmentEvent event : latestFirst) {
+            if (profile.getLatestTouch() != null && !later(event, profile.getLatestTouch())) {
+                break;
+            }
+            Touch touch = read(event);
+            if (touch != null) {
+                changed |= take(profile, touch);
+                break;
+            }
+        }
+        return changed;
+    }
+
+    private static Touch of(SegmentEvent event, JsonNode page, JsonNode campaign) {
         if (page == null && campaign == null) {
             return null;
         }
@@ -76,6 +169,24 @@ final class Touches {
     /** By event time, then messageId, as the timeline orders events. */
     static boolean earlier(Touch a, Touch b) {
         return a.getAt() < b.getAt() || (a.getAt() == b.getAt() && a.getMessageId().compareTo(b.getMessageId()) < 0);
+    }
+
+    private static boolean earlier(SegmentEvent event, Touch touch) {
+        long at = event.getTimestamp().toEpochMilli();
+        return at < touch.getAt() || (at == touch.getAt() && event.getMessageId().compareTo(touch.getMessageId()) < 0);
+    }
+
+    private static boolean later(SegmentEvent event, Touch touch) {
+        long at = event.getTimestamp().toEpochMilli();
+        return at > touch.getAt() || (at == touch.getAt() && event.getMessageId().compareTo(touch.getMessageId()) > 0);
+    }
+
+    private static JsonNode objectOrSkipped(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.START_OBJECT) {
+            return SegmentEventParser.JSON.readTree(parser);
+        }
+        parser.skipChildren();
+        return null;
     }
 
     private static Campaign fromContext(JsonNode campaign) {
