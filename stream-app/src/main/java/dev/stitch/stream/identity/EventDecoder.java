@@ -8,6 +8,7 @@ import dev.stitch.stream.config.RecordLimits;
 import dev.stitch.stream.errors.DeadLetterHeaders;
 import dev.stitch.stream.errors.DeadLetterReason;
 import dev.stitch.stream.errors.DeadLetters;
+import dev.stitch.stream.state.WireSchemas;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -27,12 +28,15 @@ public final class EventDecoder implements Processor<byte[], byte[], String, Dec
     private final String rawTopic;
     private final JunkIds junkIds;
     private final RecordLimits limits;
+    private final WireSchemas schemas;
     private ProcessorContext<String, Decoded> context;
     private DeadLetters deadLetters;
 
     /** @param rawTopic the topic the records come from, named in deserialization errors */
-    public EventDecoder(Deserializer<SegmentEvent> deserializer, String rawTopic, JunkIds junkIds, RecordLimits limits) {
+    public EventDecoder(Deserializer<SegmentEvent> deserializer, WireSchemas schemas, String rawTopic, JunkIds junkIds,
+                        RecordLimits limits) {
         this.deserializer = deserializer;
+        this.schemas = schemas;
         this.rawTopic = rawTopic;
         this.junkIds = junkIds;
         this.limits = limits;
@@ -87,7 +91,8 @@ public final class EventDecoder implements Processor<byte[], byte[], String, Dec
             return;
         }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        context.forward(new Record<>(key, new Decoded.Event(event, ids), record.timestamp()));
+        byte[] arrivedAs = schemas.isOwnSegmentEvent(rawTopic, record.value()) ? record.value() : null;
+        context.forward(new Record<>(key, new Decoded.Event(event, ids, arrivedAs), record.timestamp()));
     }
 
     private static int sizeOf(Record<byte[], byte[]> record) {

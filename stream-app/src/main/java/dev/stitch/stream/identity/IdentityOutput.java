@@ -5,6 +5,7 @@ import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.LinkCommand;
 import dev.stitch.schema.internal.UserAlias;
 import dev.stitch.schema.internal.UserNameChange;
+import dev.stitch.stream.state.OutgoingEvent;
 
 import java.util.List;
 
@@ -14,14 +15,14 @@ public sealed interface IdentityOutput
         IdentityOutput.Alias, IdentityOutput.Merge {
 
     /** An event for a user's timeline; keyed by canonical userId. */
-    record ToUser(TimelineEvent event) implements IdentityOutput {
+    record ToUser(OutgoingEvent event) implements IdentityOutput {
     }
 
     /**
      * An event for the user whose id keys the record it came in: it is on the user's partition already,
      * so it reaches the timeline stage without a repartition; keyed by that userId.
      */
-    record ToOwnUser(TimelineEvent event) implements IdentityOutput {
+    record ToOwnUser(OutgoingEvent event) implements IdentityOutput {
     }
 
     /**
@@ -32,7 +33,7 @@ public sealed interface IdentityOutput
     }
 
     /** Activity of a not-yet-linked anonymous id (R11); keyed by that id. */
-    record Anonymous(TimelineEvent event) implements IdentityOutput {
+    record Anonymous(OutgoingEvent event) implements IdentityOutput {
     }
 
     /** A change of an id's mapping; keyed by that id. */

@@ -15,6 +15,7 @@ import dev.stitch.schema.internal.UserNameChange;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.OutgoingEvent;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -106,13 +107,13 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
                 claimSecondary(userId, event, ids, out, arrival);
                 return;
             }
-            sendToUser(userId, record.key(), event, ids, out, arrival);
+            sendToUser(userId, record, out);
             return;
         }
         String anonymousId = ids.anonymousId();
         IdentityState state = identities.get(anonymousId);
         if (state != null && state.getUserId() != null) {
-            sendToUser(state.getUserId(), record.key(), event, ids, out, arrival);
+            sendToUser(state.getUserId(), record, out);
             return;
         }
         if (state == null) {
@@ -120,7 +121,8 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         }
         metrics.historyExpired(history.append(anonymousId, state, event, arrival));
         identities.put(anonymousId, state);
-        out.send(anonymousId, new IdentityOutput.Anonymous(new TimelineEvent(null, null, false, false, event)));
+        out.send(anonymousId, new IdentityOutput.Anonymous(new OutgoingEvent(new TimelineEvent(null, null, false, false, event),
+                record.value().arrivedAs())));
     }
 
     /**
@@ -128,11 +130,11 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
      * state lives on another partition, so whether it is linked already is decided there). An event
      * keyed by its user's id is on that user's partition already (R4) and goes on without a repartition.
      */
-    private static void sendToUser(String userId, String recordKey, SegmentEvent event, EventIds ids, IdentityLinker.Output out,
-                                   long arrival) {
-        TimelineEvent toUser = IdentityLinker.forUser(event, userId, false);
-        out.send(userId, userId.equals(recordKey) ? new IdentityOutput.ToOwnUser(toUser) : new IdentityOutput.ToUser(toUser));
-        claimSecondary(userId, event, ids, out, arrival);
+    private static void sendToUser(String userId, Record<String, Decoded.Event> record, IdentityLinker.Output out) {
+        SegmentEvent event = record.value().event();
+        OutgoingEvent toUser = new OutgoingEvent(IdentityLinker.forUser(event, userId, false), record.value().arrivedAs());
+        out.send(userId, userId.equals(record.key()) ? new IdentityOutput.ToOwnUser(toUser) : new IdentityOutput.ToUser(toUser));
+        claimSecondary(userId, event, record.value().ids(), out, record.timestamp());
     }
 
     private static void claimSecondary(String userId, SegmentEvent event, EventIds ids, IdentityLinker.Output out, long arrival) {

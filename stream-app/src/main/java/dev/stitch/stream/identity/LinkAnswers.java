@@ -14,6 +14,7 @@ import dev.stitch.schema.internal.LinkRefused;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.OutgoingEvent;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -143,7 +144,7 @@ public final class LinkAnswers implements Processor<String, LinkAnswer, String, 
     /** The event that made the claim is the user's (R4), after the history the link stitched (R2). */
     private static void toUser(LinkAnswer answer, SegmentEvent event, IdentityLinker.Output out) {
         if (event != null) {
-            out.send(answer.getUserId(), new IdentityOutput.ToUser(IdentityLinker.forUser(event, answer.getUserId(), false)));
+            out.send(answer.getUserId(), new IdentityOutput.ToUser(OutgoingEvent.encoded(IdentityLinker.forUser(event, answer.getUserId(), false))));
         }
     }
 }

@@ -36,6 +36,7 @@ public record StitchSerdes(
         Serde<UserState> userState,
         Serde<UserProfile> userProfile,
         Serde<StitchedEvents> stitchedEvents,
+        WireSchemas wireSchemas,
         int maxRecordBytes) {
 
     public static StitchSerdes using(SchemaRegistry registry) {
@@ -55,6 +56,7 @@ public record StitchSerdes(
                 bounded(new AvroSerde<>(UserState.class, registry), maxRecordBytes),
                 bounded(new AvroSerde<>(UserProfile.class, registry), maxRecordBytes),
                 bounded(new AvroSerde<>(StitchedEvents.class, registry), maxRecordBytes),
+                new WireSchemas(registry),
                 maxRecordBytes);
     }
 

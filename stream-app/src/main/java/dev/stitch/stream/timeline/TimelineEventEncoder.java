@@ -1,6 +1,8 @@
 package dev.stitch.stream.timeline;
 
 import dev.stitch.schema.TimelineEvent;
+import dev.stitch.stream.state.OutgoingEvent;
+import dev.stitch.stream.state.WireSchemas;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -11,16 +13,14 @@ import org.apache.kafka.streams.processor.api.Record;
  * stage then keeps the bytes in its reorder buffer as they are, and decodes each event only when it
  * leaves.
  */
-public final class TimelineEventEncoder implements Processor<String, TimelineEvent, String, byte[]> {
+public final class TimelineEventEncoder implements Processor<String, OutgoingEvent, String, byte[]> {
 
-    private final Serializer<TimelineEvent> serializer;
-    private final String subjectTopic;
+    private final OutgoingEventBytes bytes;
     private ProcessorContext<String, byte[]> context;
 
     /** @param subjectTopic the topic whose value subject the schema is registered under (the timeline topic) */
-    public TimelineEventEncoder(Serializer<TimelineEvent> serializer, String subjectTopic) {
-        this.serializer = serializer;
-        this.subjectTopic = subjectTopic;
+    public TimelineEventEncoder(Serializer<TimelineEvent> serializer, WireSchemas schemas, String subjectTopic) {
+        this.bytes = new OutgoingEventBytes(serializer, schemas, subjectTopic);
     }
 
     @Override
@@ -29,8 +29,8 @@ public final class TimelineEventEncoder implements Processor<String, TimelineEve
     }
 
     @Override
-    public void process(Record<String, TimelineEvent> record) {
-        context.forward(new Record<>(record.key(), serializer.serialize(subjectTopic, record.value()), record.timestamp(),
-                UserRecordKind.EVENT.mark(OrderHeaders.of(record.value().getEvent()))));
+    public void process(Record<String, OutgoingEvent> record) {
+        context.forward(new Record<>(record.key(), bytes.of(record.value()), record.timestamp(),
+                UserRecordKind.EVENT.mark(OrderHeaders.of(record.value().event().getEvent()))));
     }
 }

@@ -15,29 +15,76 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Sets the fields a timeline gives an event — its canonical userId, {@code sequence} and
- * {@code late} — in an encoded {@code TimelineEvent}, without decoding the Segment event it carries.
- * The four fields come first in the record, and Avro's binary encoding of a record is its fields'
- * encodings one after the other, so the event's bytes (about a kilobyte) are copied as they are: each
- * emitted event costs a few bytes of work instead of a full decode and encode. The header's schema id
- * stays: the copied bytes were written with that schema.
+ * Writes the head of an encoded {@code TimelineEvent} — its canonical userId, {@code sequence} and flags —
+ * around the Segment event's bytes, without decoding or encoding that event. The record is the head's
+ * four fields and then the event, and Avro's binary encoding of a record is its fields' encodings one
+ * after the other, so the event's bytes (about a kilobyte) are copied as they are: an emitted event gets
+ * its place, and an arriving event its head, for a few bytes of work instead of a full decode and encode.
  */
 final class TimelineEventHead {
 
-    /** The head's fields, in order, as every version of the schema has them. */
-    private static final List<String> HEAD = List.of("userId", "sequence", "stitched", "late");
-    /** The branch of a {@code ["null", T]} union that holds a value. */
+    /** The record's fields, in order: the head, then the event. */
+    private static final List<String> FIELDS = List.of("userId", "sequence", "stitched", "late", "event");
+    /** The branches of a {@code ["null", T]} union. */
+    private static final int NULL_BRANCH = 0;
     private static final int VALUE_BRANCH = 1;
 
     static {
-        List<String> fields = TimelineEvent.SCHEMA$.getFields().stream().map(Schema.Field::name).limit(HEAD.size()).toList();
-        if (!fields.equals(HEAD)) {
-            throw new IllegalStateException("TimelineEvent's first fields are " + fields + ", not " + HEAD
-                    + ": TimelineEventHead cannot rewrite them in place");
+        List<String> fields = TimelineEvent.SCHEMA$.getFields().stream().map(Schema.Field::name).toList();
+        if (!fields.equals(FIELDS)) {
+            throw new IllegalStateException("TimelineEvent's fields are " + fields + ", not " + FIELDS
+                    + ": TimelineEventHead cannot write its head around the event's bytes");
         }
     }
 
     private TimelineEventHead() {
+    }
+
+    /**
+     * A wire-format TimelineEvent: the first {@link WireFormat#HEADER_SIZE} bytes of {@code header}, the
+     * head's fields, then {@code body} from {@code bodyStart} on.
+     */
+    private static byte[] withHead(byte[] header, String userId, Long sequence, boolean stitched, boolean late, byte[] body,
+                                   int bodyStart) throws IOException {
+        int bodyLength = body.length - bodyStart;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(WireFormat.HEADER_SIZE + bodyLength + (userId == null ? 0 : 3 * userId.length()) + 16);
+        out.write(header, 0, WireFormat.HEADER_SIZE);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        if (userId == null) {
+            encoder.writeIndex(NULL_BRANCH);
+        } else {
+            encoder.writeIndex(VALUE_BRANCH);
+            encoder.writeString(userId);
+        }
+        if (sequence == null) {
+            encoder.writeIndex(NULL_BRANCH);
+        } else {
+            encoder.writeIndex(VALUE_BRANCH);
+            encoder.writeLong(sequence);
+        }
+        encoder.writeBoolean(stitched);
+        encoder.writeBoolean(late);
+        encoder.flush();
+        out.write(body, bodyStart, bodyLength);
+        return out.toByteArray();
+    }
+
+    /**
+     * The event encoded as the serializer would encode it, its Segment event's body copied from the
+     * record it arrived in ({@code arrivedAs}, written with the application's own SegmentEvent schema)
+     * instead of encoded again.
+     *
+     * @param schemaId the id of the TimelineEvent schema under the topic's value subject
+     */
+    static byte[] composed(int schemaId, TimelineEvent event, byte[] arrivedAs) {
+        try {
+            ByteArrayOutputStream header = new ByteArrayOutputStream(WireFormat.HEADER_SIZE);
+            WireFormat.writeHeader(header, schemaId);
+            return withHead(header.toByteArray(), event.getUserId(), event.getSequence(), event.getStitched(), event.getLate(),
+                    arrivedAs, WireFormat.HEADER_SIZE);
+        } catch (IOException e) {
+            throw new SerializationException("a TimelineEvent could not be written around its Segment event's bytes", e);
+        }
     }
 
     /** The encoded event with its userId, sequence and late flag set; its stitched flag and event as they were. */
@@ -55,18 +102,8 @@ final class TimelineEventHead {
             head.readBoolean();
             int eventStart = encoded.length - in.available();
 
-            ByteArrayOutputStream out = new ByteArrayOutputStream(encoded.length + userId.length() + 16);
-            out.write(encoded, 0, WireFormat.HEADER_SIZE);
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            encoder.writeIndex(VALUE_BRANCH);
-            encoder.writeString(userId);
-            encoder.writeIndex(VALUE_BRANCH);
-            encoder.writeLong(sequence);
-            encoder.writeBoolean(stitched);
-            encoder.writeBoolean(late);
-            encoder.flush();
-            out.write(encoded, eventStart, encoded.length - eventStart);
-            return out.toByteArray();
+            // The header's schema id stays: the copied bytes were written with that schema.
+            return withHead(encoded, userId, sequence, stitched, late, encoded, eventStart);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("an encoded TimelineEvent's head does not read as userId, sequence, stitched, late", e);
         }

@@ -15,6 +15,7 @@ import dev.stitch.stream.identity.LinkClaims;
 import dev.stitch.stream.identity.UserMerges;
 import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.state.StitchSerdes;
+import dev.stitch.stream.timeline.AnonymousEventEncoder;
 import dev.stitch.stream.timeline.IdentityChangeEncoder;
 import dev.stitch.stream.timeline.ProfileBook;
 import dev.stitch.stream.timeline.StitchedHistoryEncoder;
@@ -64,7 +65,8 @@ public final class StitchTopology {
         //    does any record a later step cannot read, process or write (the exception handlers).
         StageOutputs.Decodings decoded = StageOutputs.Decodings.of(builder
                 .stream(topics.raw(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-source"))
-                .process(() -> new EventDecoder(serdes.segmentEvent().deserializer(), topics.raw(), junk, settings.limits()), Named.as("decode")));
+                .process(() -> new EventDecoder(serdes.segmentEvent().deserializer(), serdes.wireSchemas(), topics.raw(), junk,
+                        settings.limits()), Named.as("decode")));
         decoded.deadLetters()
                 .map((key, letter) -> KeyValue.pair(letter.key(), letter.value()), Named.as("dead-letter-bytes"))
                 .to(topics.deadLetters(), Produced.with(serdes.deadLetterKey(), serdes.bytes()).withName("dead-letter-sink"));
@@ -74,7 +76,7 @@ public final class StitchTopology {
         KStream<String, Decoded.Event> rekeyed = decoded.misKeyed()
                 .map((key, event) -> KeyValue.pair(event.ids().routingKey(), event.event()), Named.as("key-by-identity"))
                 .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.segmentEvent())).withName(Catalogue.INPUT_BY_IDENTITY))
-                .mapValues(event -> new Decoded.Event(event, EventIds.of(event, junk)), Named.as("identify-rekeyed"));
+                .mapValues(event -> new Decoded.Event(event, EventIds.of(event, junk), null), Named.as("identify-rekeyed"));
 
         // 3. Identity stage, keyed by anonymous id (else userId): dedup, claim links, stitch, route.
         StageOutputs.Identified identified = StageOutputs.Identified.of(decoded.keyed()
@@ -113,7 +115,9 @@ public final class StitchTopology {
         // 6. Activity of unlinked anonymous ids, published at once (R11); every identity change.
         outputs.anonymous()
                 .mapValues(IdentityOutput.Anonymous::event, Named.as("anonymous-event"))
-                .to(topics.anonymous(), Produced.with(Serdes.String(), serdes.timelineEvent()).withName("anonymous-sink"));
+                .process(() -> new AnonymousEventEncoder(serdes.timelineEvent().serializer(), serdes.wireSchemas(), topics.anonymous()),
+                        Named.as("encode-anonymous-event"))
+                .to(topics.anonymous(), Produced.with(Serdes.String(), serdes.bytes()).withName("anonymous-sink"));
         // A tombstone follows each erased id's last change, so compaction removes what named the user (R13).
         KStream<String, IdentityChange> changes = outputs.changesAndTombstones()
                 .mapValues(StitchTopology::changeOrTombstone, Named.as("identity-change"));
@@ -132,7 +136,7 @@ public final class StitchTopology {
                         Named.as("encode-change"));
         KStream<String, byte[]> ownUserEvents = identified.toOwnUser()
                 .mapValues(IdentityOutput.ToOwnUser::event, Named.as("own-user-event"))
-                .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
+                .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), serdes.wireSchemas(), topics.timeline()),
                         Named.as("encode-own-user-event"));
         KStream<String, byte[]> stitchedHistory = outputs.stitchedHistory()
                 .mapValues(IdentityOutput.StitchedHistory::events, Named.as("stitched-history"))
@@ -140,7 +144,7 @@ public final class StitchTopology {
                         topics.timeline(), Catalogue.EVENTS_BY_USER, settings.limits().maxRecordBytes()), Named.as("encode-stitched-history"));
         outputs.toUser()
                 .mapValues(IdentityOutput.ToUser::event, Named.as("user-event"))
-                .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), topics.timeline()),
+                .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), serdes.wireSchemas(), topics.timeline()),
                         Named.as("encode-user-event"))
                 .merge(stitchedHistory, Named.as("user-events-and-history"))
                 .merge(profileChanges, Named.as("user-records"))
