@@ -53,8 +53,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     private CachedStore<String> mergedTimelines;
     private StitchMetrics metrics;
     private DeadLetters deadLetters;
-    /** Wall-clock time of the last record: while the input is idle, waiting events still come due. */
-    private long lastRecordWallClock;
+    /** Stream time and the wall clock since it last moved: while the input is quiet, waiting events still come due. */
+    private ReleaseClock clock;
 
     public TimelineStage(StitchSettings settings, StitchSerdes serdes) {
         this.settings = settings;
@@ -80,13 +80,14 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         if (!settings.suppressErasedUsers()) {
             erasures.forgetAfter(context, settings.erasureCutOffKept(), settings.historyExpiryScanInterval());
         }
-        lastRecordWallClock = context.currentSystemTimeMs();
+        clock = new ReleaseClock(context.currentStreamTimeMs(), context.currentSystemTimeMs());
         context.schedule(settings.flushInterval(), PunctuationType.STREAM_TIME, ignored -> releaseDue());
         context.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> releaseDue());
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
+        clock.now(context.currentStreamTimeMs(), context.currentSystemTimeMs());
         String userId = record.key();
         UserRecordKind kind = UserRecordKind.of(record.headers());
         if (kind == null) {
@@ -164,7 +165,6 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         if (arriving.isEmpty()) {
             return;
         }
-        lastRecordWallClock = context.currentSystemTimeMs();
         int dropped = profiles.note(userId, arriving.stream().map(event -> event.event().getEvent()).toList());
         if (dropped > 0) {
             metrics.profileTraitsDropped(dropped);
@@ -270,9 +270,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     }
 
     private void releaseDue() {
-        // Stream time, moved on by the wall-clock time that passed since the last record.
-        long idle = Math.max(0, context.currentSystemTimeMs() - lastRecordWallClock);
-        long now = context.currentStreamTimeMs() + idle;
+        long now = clock.now(context.currentStreamTimeMs(), context.currentSystemTimeMs());
         for (String userId : buffer.dueUsers(now)) {
             UserState state = users.get(userId);
             buffer.releaseDue(userId, state, now, this::emit);

@@ -85,6 +85,19 @@ class ReorderingTest {
     }
 
     @Test
+    void aQuietInputReleasesEventsOnTimeThoughOlderRecordsStillArrive() {
+        try (var stitch = new StitchDriver()) {
+            stitch.send(track("e1", "alice", null, "Step", at(10)), at(10)).idle(Duration.ofSeconds(3));
+            // Took a longer way (a link's answer, a moved event): older than stream time, so the input is still quiet.
+            stitch.send(track("b1", "bob", null, "Step", at(9)), at(9)).idle(Duration.ofMillis(2_100));
+
+            assertThat(stitch.timeline()).containsExactly(
+                    new Emitted("bob", "b1", 1L, false, false),
+                    new Emitted("alice", "e1", 1L, false, false));
+        }
+    }
+
+    @Test
     void aFloodForOneUserReleasesItsEarliestEventsAtOnceSoItsStateStaysBounded() {
         RecordLimits small = RecordLimits.defaults().withMaxRecordBytes(64 * 1024);
         StitchSettings settings = StitchSettings.defaults().withLimits(small);
