@@ -14,7 +14,8 @@ import java.util.Set;
  * @param users           distinct known users the visitors log in as
  * @param arrivalRate     simulated arrival rate (events/s) the input records' timestamps are spaced at
  * @param reorderGrace    the stitch topology's reorder grace period (R10)
- * @param latencyRate     events/s produced through the running application in the latency phase
+ * @param latencyRate     events/s produced through the running application in the latency phase; 0 for
+ *                        half the stitching application's median events/s in the throughput rounds
  * @param latencyDuration how long the latency phase produces
  * @param seed            seed of the event generator: the same seed gives the same events
  * @param warmUpEvents    input events each topology first runs over under a throw-away application id,
@@ -29,6 +30,11 @@ import java.util.Set;
 record BenchmarkOptions(int events, int users, int arrivalRate, Duration reorderGrace, int latencyRate,
                         Duration latencyDuration, long seed, int warmUpEvents, boolean baselineFirst,
                         int rounds, Path jfr, int storedIdentities) {
+
+    /** The latency phase's rate: as given, else half the stitching application's measured median. */
+    int latencyRate(double stitchingMedian) {
+        return latencyRate > 0 ? latencyRate : Math.max(1, (int) Math.round(stitchingMedian / 2));
+    }
 
     private static final Set<String> NAMES = Set.of(
             "events", "users", "arrival-rate", "grace", "latency-rate", "latency-seconds", "seed", "warmup", "first", "rounds",
@@ -49,7 +55,7 @@ record BenchmarkOptions(int events, int users, int arrivalRate, Duration reorder
                 positive(given, "users", 30_000),
                 positive(given, "arrival-rate", 200),
                 duration(given, "grace", Duration.ofSeconds(5)),
-                positive(given, "latency-rate", 2_000),
+                whole(given, "latency-rate", 0, 0),
                 Duration.ofSeconds(positive(given, "latency-seconds", 10)),
                 Long.parseLong(value(given, "seed", "42")),
                 whole(given, "warmup", 50_000, 0),

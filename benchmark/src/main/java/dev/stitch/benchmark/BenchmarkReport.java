@@ -27,7 +27,7 @@ final class BenchmarkReport {
         this.out = out;
     }
 
-    void print(BenchmarkOptions options, InputLoader.Loaded input, TrafficTally tally, Properties streamsConfig,
+    void print(BenchmarkOptions options, int latencyRate, InputLoader.Loaded input, TrafficTally tally, Properties streamsConfig,
                List<ContenderResult> results, List<LargerStateRound> larger) {
         out.println();
         out.println("== stitch benchmark ==");
@@ -61,7 +61,7 @@ final class BenchmarkReport {
             printLargerState(options, results, larger);
             out.println();
         }
-        printLatency(options, results);
+        printLatency(options, latencyRate, results);
         out.println();
         printOutputs(input, results);
     }
@@ -122,10 +122,10 @@ final class BenchmarkReport {
         }
     }
 
-    private void printLatency(BenchmarkOptions options, List<ContenderResult> results) {
-        out.printf("latency: %s new events/s for %d s through each running app (after its throughput run); "
+    private void printLatency(BenchmarkOptions options, int latencyRate, List<ContenderResult> results) {
+        out.printf("latency: %s new events/s%s for %d s through each running app (after its throughput run); "
                         + "per output record, receive time - record timestamp,%n",
-                n(options.latencyRate()), options.latencyDuration().toSeconds());
+                n(latencyRate), options.latencyRate() > 0 ? "" : " (half the stitching median)", options.latencyDuration().toSeconds());
         out.println("read_committed consumer; the record timestamp is the input's send time, carried by Kafka Streams");
         out.printf("  %-48s %9s %9s %9s %9s %14s %12s%n", "", "p50 ms", "p99 ms", "max ms", "records", "sent (rate)", "ts carried");
         for (ContenderResult result : results) {

@@ -138,11 +138,13 @@ public final class StitchBenchmark {
                 progress("larger state: storing, restoring and both rounds took "
                         + BenchmarkReport.seconds(Duration.ofNanos(System.nanoTime() - phaseStartedAt)));
             }
+            // Both applications get the same rate: by default half of what the stitching one sustained.
+            int latencyRate = options.latencyRate(results.get(contenders.stitch("").name()).median(ThroughputMeter.Measured::eventsPerSecond));
             int index = 0;
             for (Map.Entry<String, ContenderResult> result : results.entrySet()) {
-                result.setValue(latencyPhase(result.getValue(), admin, bootstrap, registry, index++));
+                result.setValue(latencyPhase(result.getValue(), latencyRate, admin, bootstrap, registry, index++));
             }
-            new BenchmarkReport(System.out).print(options, input, traffic.tally(), streamsConfig(bootstrap, "report"),
+            new BenchmarkReport(System.out).print(options, latencyRate, input, traffic.tally(), streamsConfig(bootstrap, "report"),
                     List.copyOf(results.values()), larger);
             if (recorded != null) {
                 printProfiles(recorded, contenders);
@@ -290,10 +292,10 @@ public final class StitchBenchmark {
      * Restarts the application on its state, lets it catch up on what the other application's latency
      * phase produced (and settle), then sends new visitors' events through it at a steady rate.
      */
-    private ContenderResult latencyPhase(ContenderResult result, Admin admin, String bootstrap, SchemaRegistry registry,
+    private ContenderResult latencyPhase(ContenderResult result, int rate, Admin admin, String bootstrap, SchemaRegistry registry,
                                          int index) throws Exception {
         Contender contender = result.contender();
-        int count = (int) Math.min(Integer.MAX_VALUE, (long) options.latencyRate() * options.latencyDuration().toSeconds());
+        int count = (int) Math.min(Integer.MAX_VALUE, (long) rate * options.latencyDuration().toSeconds());
         VisitorTraffic live = new VisitorTraffic(options.seed() + 1 + index, "live" + index + "-", options.users(),
                 options.arrivalRate(), System.currentTimeMillis() - count * 1000L / options.arrivalRate());
         List<GeneratedEvent> events = new ArrayList<>(count);
@@ -305,7 +307,7 @@ public final class StitchBenchmark {
         contender.outputs().stream().filter(Contender.Output::measureLatency)
                 .forEach(output -> expected.put(output.topic(), predicted.get(output.topic())));
 
-        progress("latency: " + contender.name() + ", " + BenchmarkReport.n(options.latencyRate()) + " events/s for "
+        progress("latency: " + contender.name() + ", " + BenchmarkReport.n(rate) + " events/s for "
                 + options.latencyDuration().toSeconds() + " s");
         var inputEnds = InputLoader.endOffsets(admin, RAW_TOPIC);
         boolean catchUp = ThroughputMeter.behind(admin, contender.applicationId(), inputEnds);
@@ -319,7 +321,7 @@ public final class StitchBenchmark {
             }
             LatencyProbe probe = new LatencyProbe(bootstrap, new AvroSerde<>(SegmentEvent.class, registry).serializer(),
                     new AvroSerde<>(TimelineEvent.class, registry).deserializer());
-            LatencyProbe.Measured measured = probe.run(RAW_TOPIC, events, options.latencyRate(), expected,
+            LatencyProbe.Measured measured = probe.run(RAW_TOPIC, events, rate, expected,
                     options.reorderGrace().plusSeconds(15));
             run.requireHealthy();
             progress(String.format("  p50 %s", measured.byTopic().entrySet().stream()
