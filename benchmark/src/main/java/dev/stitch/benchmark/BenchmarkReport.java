@@ -92,6 +92,18 @@ final class BenchmarkReport {
         out.printf(Locale.ROOT, "ratio stitch/baseline = %.2f   (of the medians; round by round: %s)%n",
                 stitch.median(ThroughputMeter.Measured::eventsPerSecond) / baseline.median(ThroughputMeter.Measured::eventsPerSecond),
                 String.join(", ", perRound));
+        out.println("work per input event: CPU time from RUNNING until the input's end offsets were committed, median of the rounds");
+        out.printf("  %-22s %16s %28s%n", "", "stream thread µs", "whole process µs (broker too)");
+        for (ContenderResult result : List.of(stitch, baseline)) {
+            out.printf(Locale.ROOT, "  %-22s %16.0f %28.0f%n", result.contender().name(),
+                    result.median(ThroughputMeter.Measured::streamThreadMicrosPerEvent),
+                    result.median(ThroughputMeter.Measured::processMicrosPerEvent));
+        }
+        out.printf(Locale.ROOT, "work ratio baseline/stitch = %.2f in the stream thread, %.2f in the whole process%n",
+                baseline.median(ThroughputMeter.Measured::streamThreadMicrosPerEvent)
+                        / stitch.median(ThroughputMeter.Measured::streamThreadMicrosPerEvent),
+                baseline.median(ThroughputMeter.Measured::processMicrosPerEvent)
+                        / stitch.median(ThroughputMeter.Measured::processMicrosPerEvent));
     }
 
     private void printLargerState(BenchmarkOptions options, List<ContenderResult> results, List<LargerStateRound> larger) {

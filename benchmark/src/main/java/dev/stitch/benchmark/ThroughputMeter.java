@@ -27,11 +27,20 @@ final class ThroughputMeter {
      * @param startUp    from {@code KafkaStreams.start()} to RUNNING, not counted
      * @param consumed   from RUNNING to the input's end offsets committed
      * @param lastOutput from RUNNING to the last change seen on any output topic
+     * @param cpu        CPU time from RUNNING to the input's end offsets committed
      */
-    record Measured(long events, Duration startUp, Duration consumed, Duration lastOutput) {
+    record Measured(long events, Duration startUp, Duration consumed, Duration lastOutput, CpuUse cpu) {
 
         double eventsPerSecond() {
             return events / (consumed.toNanos() / 1e9);
+        }
+
+        double processMicrosPerEvent() {
+            return cpu.processMicrosPer(events);
+        }
+
+        double streamThreadMicrosPerEvent() {
+            return cpu.streamThreadMicrosPer(events);
         }
     }
 
@@ -42,6 +51,8 @@ final class ThroughputMeter {
                             long events, List<String> outputTopics, Duration settleTime, Duration timeout)
             throws InterruptedException, ExecutionException {
         long running = run.awaitRunning(timeout);
+        CpuUse atRunning = CpuUse.of(groupId);
+        CpuUse used = null;
         Map<TopicPartition, OffsetSpec> outputPartitions = latestOf(admin, outputTopics);
         long deadline = running + timeout.toNanos();
         long consumedAt = 0;
@@ -53,6 +64,7 @@ final class ThroughputMeter {
             run.requireHealthy();
             if (consumedAt == 0 && reached(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(), inputEnds)) {
                 consumedAt = now;
+                used = CpuUse.of(groupId).since(atRunning);
             }
             Map<TopicPartition, Long> outputEnds = new HashMap<>();
             admin.listOffsets(outputPartitions).all().get().forEach((partition, info) -> outputEnds.put(partition, info.offset()));
@@ -62,7 +74,7 @@ final class ThroughputMeter {
             }
             if (consumedAt != 0 && now - Math.max(consumedAt, lastOutputChangeAt) >= settleTime.toNanos()) {
                 return new Measured(events, Duration.ofNanos(running - run.startedAtNanos()),
-                        Duration.ofNanos(consumedAt - running), Duration.ofNanos(lastOutputChangeAt - running));
+                        Duration.ofNanos(consumedAt - running), Duration.ofNanos(lastOutputChangeAt - running), used);
             }
             if (now > deadline) {
                 throw new IllegalStateException("Group " + groupId + " had not committed the input's end offsets " + inputEnds

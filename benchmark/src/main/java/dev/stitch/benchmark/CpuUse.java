@@ -1,0 +1,43 @@
+package dev.stitch.benchmark;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+
+/**
+ * CPU time spent so far by the whole process (the application, the broker in this JVM, the garbage
+ * collector) and by one application's stream threads. The machine's speed drifts from hour to hour;
+ * work per event drifts less than events/s, so versions compare better by it.
+ *
+ * @param processNanos      CPU time of every thread of the process
+ * @param streamThreadNanos CPU time of the application's stream threads alone
+ */
+record CpuUse(long processNanos, long streamThreadNanos) {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** What the process and {@code applicationId}'s stream threads have used up to now. */
+    static CpuUse of(String applicationId) {
+        var streamThread = ExecutionProfile.streamThreadsOf(applicationId);
+        long streamThreads = 0;
+        for (ThreadInfo thread : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (thread != null && streamThread.test(thread.getThreadName())) {
+                streamThreads += Math.max(0, THREADS.getThreadCpuTime(thread.getThreadId()));
+            }
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return new CpuUse(os.getProcessCpuTime(), streamThreads);
+    }
+
+    CpuUse since(CpuUse earlier) {
+        return new CpuUse(processNanos - earlier.processNanos, streamThreadNanos - earlier.streamThreadNanos);
+    }
+
+    double processMicrosPer(long events) {
+        return processNanos / 1e3 / events;
+    }
+
+    double streamThreadMicrosPer(long events) {
+        return streamThreadNanos / 1e3 / events;
+    }
+}
