@@ -31,11 +31,6 @@ record BenchmarkOptions(int events, int users, int arrivalRate, Duration reorder
                         Duration latencyDuration, long seed, int warmUpEvents, boolean baselineFirst,
                         int rounds, Path jfr, int storedIdentities) {
 
-    /** The latency phase's rate: as given, else half the stitching application's measured median. */
-    int latencyRate(double stitchingMedian) {
-        return latencyRate > 0 ? latencyRate : Math.max(1, (int) Math.round(stitchingMedian / 2));
-    }
-
     private static final Set<String> NAMES = Set.of(
             "events", "users", "arrival-rate", "grace", "latency-rate", "latency-seconds", "seed", "warmup", "first", "rounds",
             "jfr", "stored-identities");
@@ -63,6 +58,11 @@ record BenchmarkOptions(int events, int users, int arrivalRate, Duration reorder
                 positive(given, "rounds", 3),
                 file(given, "jfr"),
                 whole(given, "stored-identities", 1_000_000, 0));
+    }
+
+    /** The latency phase's rate: as given, else half the stitching application's measured median. */
+    int latencyRate(double stitchingMedian) {
+        return latencyRate > 0 ? latencyRate : Math.max(1, (int) Math.round(stitchingMedian / 2));
     }
 
     private static boolean first(Map<String, String> given) {

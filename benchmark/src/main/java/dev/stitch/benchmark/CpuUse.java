@@ -6,8 +6,8 @@ import java.lang.management.ThreadMXBean;
 
 /**
  * CPU time spent so far by the whole process (the application, the broker in this JVM, the garbage
- * collector) and by one application's stream threads. The machine's speed drifts from hour to hour;
- * work per event drifts less than events/s, so versions compare better by it.
+ * collector) and by one application's stream threads: what an application's events cost, apart from
+ * the time its stream thread spent waiting for the broker.
  *
  * @param processNanos      CPU time of every thread of the process
  * @param streamThreadNanos CPU time of the application's stream threads alone

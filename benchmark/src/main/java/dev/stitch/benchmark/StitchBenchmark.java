@@ -139,7 +139,8 @@ public final class StitchBenchmark {
                         + BenchmarkReport.seconds(Duration.ofNanos(System.nanoTime() - phaseStartedAt)));
             }
             // Both applications get the same rate: by default half of what the stitching one sustained.
-            int latencyRate = options.latencyRate(results.get(contenders.stitch("").name()).median(ThroughputMeter.Measured::eventsPerSecond));
+            double stitchingMedian = results.get(contenders.stitch("").name()).median(ThroughputMeter.Measured::eventsPerSecond);
+            int latencyRate = options.latencyRate(stitchingMedian);
             int index = 0;
             for (Map.Entry<String, ContenderResult> result : results.entrySet()) {
                 result.setValue(latencyPhase(result.getValue(), latencyRate, admin, bootstrap, registry, index++));
