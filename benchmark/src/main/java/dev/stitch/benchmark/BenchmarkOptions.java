@@ -65,6 +65,11 @@ record BenchmarkOptions(int events, int users, int arrivalRate, Duration reorder
         return latencyRate > 0 ? latencyRate : Math.max(1, (int) Math.round(stitchingMedian / 2));
     }
 
+    /** Where the latency phase's rate came from, for the report: empty when it was given. */
+    String latencyRateBasis() {
+        return latencyRate > 0 ? "" : " (half the stitching median)";
+    }
+
     private static boolean first(Map<String, String> given) {
         String text = value(given, "first", "stitch");
         if (!text.equals("stitch") && !text.equals("baseline")) {

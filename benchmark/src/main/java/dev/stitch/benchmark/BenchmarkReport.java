@@ -137,7 +137,7 @@ final class BenchmarkReport {
     private void printLatency(BenchmarkOptions options, int latencyRate, List<ContenderResult> results) {
         out.printf("latency: %s new events/s%s for %d s through each running app (after its throughput run); "
                         + "per output record, receive time - record timestamp,%n",
-                n(latencyRate), options.latencyRate() > 0 ? "" : " (half the stitching median)", options.latencyDuration().toSeconds());
+                n(latencyRate), options.latencyRateBasis(), options.latencyDuration().toSeconds());
         out.println("read_committed consumer; the record timestamp is the input's send time, carried by Kafka Streams");
         out.printf("  %-48s %9s %9s %9s %9s %14s %12s%n", "", "p50 ms", "p99 ms", "max ms", "records", "sent (rate)", "ts carried");
         for (ContenderResult result : results) {
@@ -202,7 +202,8 @@ final class BenchmarkReport {
         return String.format(Locale.ROOT, "%s %.2f, %.0f B", name, written.records() / (double) events, written.bytes() / (double) events);
     }
 
-    private static ContenderResult named(String prefix, List<ContenderResult> results) {
+    /** The result of the application whose name starts with {@code prefix} ("stitch", "baseline"). */
+    static ContenderResult named(String prefix, List<ContenderResult> results) {
         return results.stream().filter(r -> r.contender().name().startsWith(prefix)).findFirst().orElseThrow();
     }
 

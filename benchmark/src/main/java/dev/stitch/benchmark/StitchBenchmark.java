@@ -139,7 +139,8 @@ public final class StitchBenchmark {
                         + BenchmarkReport.seconds(Duration.ofNanos(System.nanoTime() - phaseStartedAt)));
             }
             // Both applications get the same rate: by default half of what the stitching one sustained.
-            double stitchingMedian = results.get(contenders.stitch("").name()).median(ThroughputMeter.Measured::eventsPerSecond);
+            double stitchingMedian = BenchmarkReport.named("stitch", List.copyOf(results.values()))
+                    .median(ThroughputMeter.Measured::eventsPerSecond);
             int latencyRate = options.latencyRate(stitchingMedian);
             int index = 0;
             for (Map.Entry<String, ContenderResult> result : results.entrySet()) {

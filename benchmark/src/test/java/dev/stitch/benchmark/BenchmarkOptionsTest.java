@@ -15,6 +15,8 @@ class BenchmarkOptionsTest {
 
         BenchmarkOptions given = BenchmarkOptions.parse(new String[] {"--latency-rate=2000"});
         assertThat(given.latencyRate(4_961)).isEqualTo(2_000);
+        assertThat(defaults.latencyRateBasis()).isEqualTo(" (half the stitching median)");
+        assertThat(given.latencyRateBasis()).isEmpty();
     }
 
     @Test

@@ -16,8 +16,11 @@ final class ReleaseClock {
         this.movedAtWallClock = wallClock;
     }
 
-    /** Takes in the task's stream time and the wall clock as they are now, and answers the release time. */
-    long now(long currentStreamTime, long wallClock) {
+    /**
+     * Takes in the task's stream time and the wall clock as they are now (a forward move of stream
+     * time restarts the quiet time), and answers the release time.
+     */
+    long advance(long currentStreamTime, long wallClock) {
         if (currentStreamTime > streamTime) {
             streamTime = currentStreamTime;
             movedAtWallClock = wallClock;

@@ -87,7 +87,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
 
     @Override
     public void process(Record<String, byte[]> record) {
-        clock.now(context.currentStreamTimeMs(), context.currentSystemTimeMs());
+        clock.advance(context.currentStreamTimeMs(), context.currentSystemTimeMs());
         String userId = record.key();
         UserRecordKind kind = UserRecordKind.of(record.headers());
         if (kind == null) {
@@ -270,7 +270,7 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
     }
 
     private void releaseDue() {
-        long now = clock.now(context.currentStreamTimeMs(), context.currentSystemTimeMs());
+        long now = clock.advance(context.currentStreamTimeMs(), context.currentSystemTimeMs());
         for (String userId : buffer.dueUsers(now)) {
             UserState state = users.get(userId);
             buffer.releaseDue(userId, state, now, this::emit);
