@@ -61,7 +61,7 @@ class ExactlyOnceRestartIT {
 
     private void assertEveryRecordOnceAfterARestart(AppConfig config) {
         try (var second = kafka.start(config)) {
-            kafka.awaitTimelineRecords(config, EXPECTED);
+            kafka.awaitTimelineRecords(config, EXPECTED, second);
         }
         Visitors.assertEveryEventOnceInSequence(kafka.timeline(config), USERS);
     }

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -103,9 +104,23 @@ public final class SingleBroker implements BeforeEachCallback, AfterEachCallback
         TestClients.produce(broker.bootstrapServers(), registry, config.settings().topics().raw(), events);
     }
 
+    /** Waits for {@code count} committed timeline records; a failure says which transactions held them back, if any. */
     public void awaitTimelineRecords(AppConfig config, int count) {
-        TestClients.readUntil(broker.bootstrapServers(), config.settings().topics().timeline(), new StringDeserializer(),
-                timelineDeserializer(), read -> read.size() >= count, WAIT);
+        awaitTimelineRecords(config, count, () -> "");
+    }
+
+    /** As {@link #awaitTimelineRecords(AppConfig, int)}, and a failure says what the application was doing too. */
+    public void awaitTimelineRecords(AppConfig config, int count, StitchApplication app) {
+        awaitTimelineRecords(config, count, () -> "; application " + app.state() + ", threads " + app.streams().metadataForLocalThreads());
+    }
+
+    private void awaitTimelineRecords(AppConfig config, int count, Supplier<String> appDetail) {
+        try {
+            TestClients.readUntil(broker.bootstrapServers(), config.settings().topics().timeline(), new StringDeserializer(),
+                    timelineDeserializer(), read -> read.size() >= count, WAIT);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + OpenTransactions.describe(broker.bootstrapServers()) + appDetail.get(), e);
+        }
     }
 
     public List<ConsumerRecord<String, TimelineEvent>> timeline(AppConfig config) {
