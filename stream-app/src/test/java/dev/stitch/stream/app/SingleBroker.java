@@ -8,6 +8,8 @@ import dev.stitch.serde.InMemorySchemaRegistry;
 import dev.stitch.serde.RegistryHttpServer;
 import dev.stitch.serde.SchemaRegistry;
 import dev.stitch.stream.config.AppConfig;
+import dev.stitch.stream.metrics.StitchMetrics;
+import dev.stitch.testing.Eventually;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -121,6 +123,13 @@ public final class SingleBroker implements BeforeEachCallback, AfterEachCallback
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; " + OpenTransactions.describe(broker.bootstrapServers()) + appDetail.get(), e);
         }
+    }
+
+    /** Waits until the application has dropped at least {@code count} events as duplicates (R9). */
+    public void awaitDuplicates(StitchApplication app, int count) {
+        Eventually.within(WAIT, count + " events dropped as duplicates").until(() -> app.streams().metrics().entrySet().stream()
+                .filter(metric -> metric.getKey().group().equals(StitchMetrics.GROUP) && metric.getKey().name().equals("duplicates-total"))
+                .mapToDouble(metric -> ((Number) metric.getValue().metricValue()).doubleValue()).sum(), dropped -> dropped >= count);
     }
 
     public List<ConsumerRecord<String, TimelineEvent>> timeline(AppConfig config) {
