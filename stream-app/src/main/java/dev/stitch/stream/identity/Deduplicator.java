@@ -10,6 +10,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Remembers messageIds for a window (R9), so a retried event is processed once, at one changelog
@@ -31,7 +32,7 @@ final class Deduplicator {
 
     /** The index key of the batch being filled: no messageId is empty. */
     static final String FILLING = "";
-    /** A batch holds a few kilobytes of ids: one changelog record per commit, and small copies on each append. */
+    /** A batch's size: a few kilobytes of ids, copied on each append, one changelog record per commit. */
     static final int MAX_BATCH_BYTES = 8 * 1024;
     /** Batches expired per new batch: the backlog after a jump of time drains while the index keeps up. */
     private static final int EXPIRED_PER_NEW_BATCH = 2;
@@ -41,7 +42,9 @@ final class Deduplicator {
     private final long windowMs;
     private final int maxBatchBytes;
     private long filling;
-    private byte[] filled = SeenBatch.EMPTY;
+    /** The batch being filled, as last put, and how many of its bytes hold entries. */
+    private byte[] batch;
+    private int filled;
     private long oldest;
     private long latestTime = Long.MIN_VALUE;
 
@@ -99,26 +102,28 @@ final class Deduplicator {
     }
 
     private void append(byte[] utf8, long time) {
-        if (filled.length > 0 && filled.length + SeenBatch.entryBytes(utf8) > maxBatchBytes) {
+        if (filled > 0 && filled + SeenBatch.entryBytes(utf8) > maxBatchBytes) {
             begin(filling + 1);
             expire();
         }
-        filled = SeenBatch.appended(filled, utf8, time);
-        batches.put(SeenBatch.key(filling), filled);
+        batch = SeenBatch.appended(batch, filled, maxBatchBytes, utf8, time);
+        filled += SeenBatch.entryBytes(utf8);
+        batches.put(SeenBatch.key(filling), batch);
     }
 
     private void begin(long number) {
         filling = number;
-        filled = SeenBatch.EMPTY;
+        batch = null;
+        filled = 0;
         index.put(FILLING, ByteBuffer.allocate(Long.BYTES).putLong(number).array());
     }
 
     /** Deletes the oldest batches whose every id is older than the window, and their ids in the index. */
     private void expire() {
         for (int i = 0; i < EXPIRED_PER_NEW_BATCH && oldest < filling; i++) {
-            byte[] batch = batches.get(SeenBatch.key(oldest));
-            if (batch != null) {
-                var entries = SeenBatch.entries(batch);
+            byte[] expiring = batches.get(SeenBatch.key(oldest));
+            if (expiring != null) {
+                List<SeenBatch.Entry> entries = SeenBatch.entries(expiring);
                 long newest = entries.stream().mapToLong(SeenBatch.Entry::time).max().orElse(Long.MIN_VALUE);
                 if (newest >= latestTime - windowMs) {
                     return;

@@ -5,13 +5,17 @@ import org.apache.kafka.common.utils.Bytes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * One batch of the messageIds a partition has seen, as the {@link Catalogue#SEEN_MESSAGE_BATCHES_STORE}
  * holds it: keyed by the batch's number (8 bytes, big-endian, so byte order is number order), its
- * value each id's time (8 bytes), UTF-8 length (4 bytes) and UTF-8, in the order they were seen.
+ * value each id's time (8 bytes), UTF-8 length (4 bytes) and UTF-8, in the order they were seen, then
+ * zeros to the batch's fixed size (no messageId is empty, so a zero length ends the entries).
+ *
+ * <p>The size is fixed so that a batch being filled keeps its size in Kafka Streams' record cache: the
+ * cache makes room by writing down entries of the store whose put made it overflow, and a put that
+ * does not grow the cache never does, so the batch reaches the changelog once per commit.
  */
 public final class SeenBatch {
 
@@ -19,7 +23,6 @@ public final class SeenBatch {
     public record Entry(String messageId, long time) {
     }
 
-    public static final byte[] EMPTY = new byte[0];
     private static final int ENTRY_HEADER_BYTES = Long.BYTES + Integer.BYTES;
 
     private SeenBatch() {
@@ -38,10 +41,17 @@ public final class SeenBatch {
         return ENTRY_HEADER_BYTES + utf8.length;
     }
 
-    /** A new batch value: {@code batch} with the entry after its own (the store keeps the old array, so it is copied). */
-    public static byte[] appended(byte[] batch, byte[] utf8, long time) {
-        byte[] grown = Arrays.copyOf(batch, batch.length + entryBytes(utf8));
-        ByteBuffer.wrap(grown, batch.length, entryBytes(utf8)).putLong(time).putInt(utf8.length).put(utf8);
+    /**
+     * A batch of {@code size} bytes (more if the one entry needs more) holding the first {@code filled}
+     * bytes of {@code batch} (none when it is null) and the entry after them; a copy, since the store
+     * keeps the array it was given.
+     */
+    public static byte[] appended(byte[] batch, int filled, int size, byte[] utf8, long time) {
+        byte[] grown = new byte[Math.max(size, filled + entryBytes(utf8))];
+        if (batch != null) {
+            System.arraycopy(batch, 0, grown, 0, filled);
+        }
+        ByteBuffer.wrap(grown, filled, entryBytes(utf8)).putLong(time).putInt(utf8.length).put(utf8);
         return grown;
     }
 
@@ -50,7 +60,11 @@ public final class SeenBatch {
         ByteBuffer buffer = ByteBuffer.wrap(batch);
         while (buffer.remaining() >= ENTRY_HEADER_BYTES) {
             long time = buffer.getLong();
-            byte[] utf8 = new byte[buffer.getInt()];
+            int length = buffer.getInt();
+            if (length <= 0 || length > buffer.remaining()) {
+                break;
+            }
+            byte[] utf8 = new byte[length];
             buffer.get(utf8);
             entries.add(new Entry(new String(utf8, StandardCharsets.UTF_8), time));
         }

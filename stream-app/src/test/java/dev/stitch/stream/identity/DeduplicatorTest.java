@@ -119,7 +119,7 @@ class DeduplicatorTest {
     }
 
     @Test
-    void aBatchHoldsNoMoreThanItsBytesUnlessOneIdIsLarger() {
+    void aBatchHasItsFixedSizeUnlessOneIdIsLarger() {
         Deduplicator seen = opened(store("index", Serdes.String()));
         IntStream.range(0, 200).forEach(i -> seen.firstSighting("message-" + i, i, nextRecord()));
         String large = "x".repeat(BATCH_BYTES * 2);
@@ -129,7 +129,7 @@ class DeduplicatorTest {
         try (KeyValueIterator<Bytes, byte[]> all = batches.all()) {
             all.forEachRemaining(batch -> values.add(batch.value));
         }
-        assertThat(values).allMatch(value -> value.length <= BATCH_BYTES || SeenBatch.entries(value).size() == 1);
+        assertThat(values).allMatch(value -> value.length == BATCH_BYTES || SeenBatch.entries(value).size() == 1);
         assertThat(values.stream().mapToInt(value -> SeenBatch.entries(value).size()).sum()).isEqualTo(201);
     }
 
