@@ -18,11 +18,8 @@ import java.util.stream.Collectors;
 /** Prints what the state-size measurement found, saying how each figure was measured. */
 final class StateSizeReport {
 
-    /** The dedup stores (R9): they grow with the events of the dedup window, whatever the scenario's unit. */
-    private static final Set<String> DEDUP = Set.of(Catalogue.SEEN_MESSAGE_INDEX_STORE, Catalogue.SEEN_MESSAGE_BATCHES_STORE);
     /** Stores that grow with something other than the scenario's unit; summed apart from the rest. */
-    private static final Set<String> APART = Set.of(Catalogue.SEEN_MESSAGE_INDEX_STORE, Catalogue.SEEN_MESSAGE_BATCHES_STORE,
-            Catalogue.TIMELINE_STORE);
+    private static final Set<String> APART = Set.of(Catalogue.DEDUP_STORE, Catalogue.TIMELINE_STORE);
     private static final double MB = 1e6;
 
     /** What the per-unit figures of a scenario divide by: "identity", "identities". */
@@ -41,13 +38,13 @@ final class StateSizeReport {
                     ThroughputMeter.Measured processed, Duration closing, Duration surveying, StoreSurvey.Survey survey,
                     Map<String, Long> changelogBytes, Map<String, Long> expectedEntries) {
 
-        /** The dedup stores grow with events, every other store is divided by the scenario's unit. */
+        /** The dedup store grows with events, every other store is divided by the scenario's unit. */
         long unitsOf(String store) {
-            return DEDUP.contains(store) ? loaded.events() : units;
+            return store.equals(Catalogue.DEDUP_STORE) ? loaded.events() : units;
         }
 
         String unitOf(String store) {
-            return DEDUP.contains(store) ? "event" : unit.one();
+            return store.equals(Catalogue.DEDUP_STORE) ? "event" : unit.one();
         }
 
         StoreSurvey.StoreSize store(String name) {
@@ -160,14 +157,12 @@ final class StateSizeReport {
                             perUnit(timelines.compactedSstBytes(), timelines.entries())));
             out.printf("  %-26s %9s %14s   %s%n", "", "", "", "grows with every event of a known user and is never trimmed");
         }
-        for (String store : List.of(Catalogue.SEEN_MESSAGE_INDEX_STORE, Catalogue.SEEN_MESSAGE_BATCHES_STORE)) {
-            StoreSurvey.StoreSize dedup = s.store(store);
-            if (dedup != null) {
-                out.printf(line, dedup.store(), perUnit(dedup.sstBytes(), s.loaded().events()),
-                        perUnit(dedup.compactedSstBytes(), s.loaded().events()),
-                        "per million EVENTS: holds the messageIds of the last " + human(StitchSettings.defaults().dedupWindow())
-                                + " (dedup window), not with the number of " + s.unit().many());
-            }
+        StoreSurvey.StoreSize dedup = s.store(Catalogue.DEDUP_STORE);
+        if (dedup != null) {
+            out.printf(line, dedup.store(), perUnit(dedup.sstBytes(), s.loaded().events()),
+                    perUnit(dedup.compactedSstBytes(), s.loaded().events()),
+                    "per million EVENTS: holds the messageIds of the last " + human(StitchSettings.defaults().dedupWindow())
+                            + " (dedup window), not with the number of " + s.unit().many());
         }
         List<StoreSurvey.StoreSize> emptied = s.survey().stores().values().stream()
                 .filter(store -> store.entries() == 0 && reclaimed(store) * 10 >= s.units()).toList();
@@ -203,11 +198,9 @@ final class StateSizeReport {
                         perUnit(timelines.sstBytes(), timelines.entries()), perUnit(timelines.compactedSstBytes(), timelines.entries()),
                         timelines.store()));
         long events = scenarios.stream().mapToLong(s -> s.loaded().events()).sum();
-        StoreSurvey.StoreSize dedup = new StoreSurvey.StoreSize(String.join(" + ", DEDUP.stream().sorted().toList()), 0, 0, 0, 0, 0, 0);
+        StoreSurvey.StoreSize dedup = new StoreSurvey.StoreSize(Catalogue.DEDUP_STORE, 0, 0, 0, 0, 0, 0);
         for (Scenario s : scenarios) {
-            for (String store : DEDUP) {
-                dedup = s.store(store) == null ? dedup : dedup.plus(s.store(store));
-            }
+            dedup = s.store(Catalogue.DEDUP_STORE) == null ? dedup : dedup.plus(s.store(Catalogue.DEDUP_STORE));
         }
         out.printf(line, "per million events in the last " + human(StitchSettings.defaults().dedupWindow()) + " (dedup window)",
                 perUnit(dedup.sstBytes(), events), perUnit(dedup.compactedSstBytes(), events),

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -64,9 +65,8 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         metrics = StitchMetrics.of(context);
         identities = context.getStateStore(Catalogue.IDENTITIES_STORE);
         history = AnonymousHistoryBuffer.open(context, settings);
-        deduplicator = new Deduplicator(context.getStateStore(Catalogue.SEEN_MESSAGE_INDEX_STORE),
-                context.getStateStore(Catalogue.SEEN_MESSAGE_BATCHES_STORE), settings.dedupWindow(), Deduplicator.MAX_BATCH_BYTES);
-        deduplicator.open();
+        WindowStore<String, Long> seen = context.getStateStore(Catalogue.DEDUP_STORE);
+        deduplicator = new Deduplicator(seen, settings.dedupWindow());
         sweep = new HistorySweep(identities, history, SWEEP_SLICE);
         context.schedule(settings.historyExpiryScanInterval(), PunctuationType.STREAM_TIME, streamTime -> {
             sweep.startPass();
@@ -87,7 +87,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         SegmentEvent event = record.value().event();
         EventIds ids = record.value().ids();
         long arrival = record.timestamp();
-        if (!deduplicator.firstSighting(event.getMessageId(), arrival, context.recordMetadata().orElse(null))) {
+        if (!deduplicator.firstSighting(event.getMessageId(), arrival)) {
             metrics.duplicate();
             return;
         }

@@ -29,16 +29,8 @@ public final class Catalogue {
      * user it is a name of now. Its anonymous ids link to that user.
      */
     public static final String MERGED_USERS_STORE = "merged-users";
-    /**
-     * No changelog. Key: messageId; value: when it was seen, and in which input record (R9). One more
-     * key, the empty one, holds the number of the batch being filled: the index holds every earlier batch.
-     */
-    public static final String SEEN_MESSAGE_INDEX_STORE = "seen-message-index";
-    /**
-     * Key: a batch number ({@link SeenBatch}); value: the messageIds seen, a few kilobytes of them, with
-     * their times. What the index is rebuilt from; batches older than the dedup window are deleted.
-     */
-    public static final String SEEN_MESSAGE_BATCHES_STORE = "seen-message-batches";
+    /** Window store. Key: messageId; value: the time it was first seen. */
+    public static final String DEDUP_STORE = "seen-message-ids";
 
     /**
      * Key: userId; value: {@code UserState}, the user's sequence and latest emitted event time, the

@@ -160,9 +160,8 @@ public final class StitchTopology {
 
     /**
      * Caching pays off only where one key is written again within a commit interval: an id's state, a
-     * user's state, the batch of seen messageIds being filled. Stores whose keys are written once and
-     * read by range (history, timelines) skip the cache, whose merged cache-and-store iterators would
-     * cost more than they save; so does the seen-message index, which has no changelog to spare.
+     * user's state. Stores whose keys are written once and read by range (dedup, history,
+     * timelines) skip the cache, whose merged cache-and-store iterators would cost more than they save.
      */
     private static void addStores(StreamsBuilder builder, StitchSettings settings, StitchSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.IDENTITIES_STORE),
@@ -179,10 +178,9 @@ public final class StitchTopology {
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.NAMES_BY_USER_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.SEEN_MESSAGE_INDEX_STORE),
-                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.SEEN_MESSAGE_BATCHES_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(Catalogue.DEDUP_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
+                Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_STATE_STORE),
                 Serdes.String(), serdes.userState()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.TIMELINE_STORE),
@@ -203,9 +201,8 @@ public final class StitchTopology {
     }
 
     private static String[] withDedup(String[] stores) {
-        String[] all = Arrays.copyOf(stores, stores.length + 2);
-        all[stores.length] = Catalogue.SEEN_MESSAGE_INDEX_STORE;
-        all[stores.length + 1] = Catalogue.SEEN_MESSAGE_BATCHES_STORE;
+        String[] all = Arrays.copyOf(stores, stores.length + 1);
+        all[stores.length] = Catalogue.DEDUP_STORE;
         return all;
     }
 
