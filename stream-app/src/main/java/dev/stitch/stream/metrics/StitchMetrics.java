@@ -1,5 +1,6 @@
 package dev.stitch.stream.metrics;
 
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
@@ -95,11 +96,24 @@ public final class StitchMetrics {
         profileTraitsDropped.record(count);
     }
 
+    /** One counter's value in a client's metrics ({@code KafkaStreams.metrics()}), summed over its threads. */
+    public static double total(Map<MetricName, ? extends Metric> metrics, String counter) {
+        String name = counterName(counter);
+        return metrics.entrySet().stream()
+                .filter(metric -> metric.getKey().group().equals(GROUP) && metric.getKey().name().equals(name))
+                .mapToDouble(metric -> ((Number) metric.getValue().metricValue()).doubleValue())
+                .sum();
+    }
+
+    private static String counterName(String counter) {
+        return counter + "-total";
+    }
+
     private static Sensor counter(StreamsMetrics metrics, String thread, String name, String description) {
         // One sensor per thread and name: tasks of the same thread share it, and a task created again
         // after a rebalance finds it in place instead of registering the metric twice.
         Sensor sensor = metrics.addSensor("stitch." + name + "." + thread, Sensor.RecordingLevel.INFO);
-        sensor.add(new MetricName(name + "-total", GROUP, description, Map.of("thread-id", thread)), new CumulativeSum());
+        sensor.add(new MetricName(counterName(name), GROUP, description, Map.of("thread-id", thread)), new CumulativeSum());
         return sensor;
     }
 }

@@ -37,7 +37,7 @@ public final class OpenTransactions {
     /** The report, or what kept it from being made: it is written when a test has already failed. */
     public static String describe(String bootstrap) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            List<String> topics = new ArrayList<>(admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            Set<String> topics = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<TopicPartition> partitions = new ArrayList<>();
             admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((topic, description) ->
                     description.partitions().forEach(p -> partitions.add(new TopicPartition(topic, p.partition()))));

@@ -127,9 +127,8 @@ public final class SingleBroker implements BeforeEachCallback, AfterEachCallback
 
     /** Waits until the application has dropped at least {@code count} events as duplicates (R9). */
     public void awaitDuplicates(StitchApplication app, int count) {
-        Eventually.within(WAIT, count + " events dropped as duplicates").until(() -> app.streams().metrics().entrySet().stream()
-                .filter(metric -> metric.getKey().group().equals(StitchMetrics.GROUP) && metric.getKey().name().equals("duplicates-total"))
-                .mapToDouble(metric -> ((Number) metric.getValue().metricValue()).doubleValue()).sum(), dropped -> dropped >= count);
+        Eventually.within(WAIT, count + " events dropped as duplicates")
+                .until(() -> StitchMetrics.total(app.streams().metrics(), "duplicates"), dropped -> dropped >= count);
     }
 
     public List<ConsumerRecord<String, TimelineEvent>> timeline(AppConfig config) {

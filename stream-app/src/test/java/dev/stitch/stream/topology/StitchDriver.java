@@ -12,8 +12,6 @@ import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.timeline.OrderHeaders;
 import dev.stitch.stream.timeline.UserRecordKind;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.BytesSerializer;
@@ -204,13 +202,7 @@ public final class StitchDriver implements AutoCloseable {
 
     /** The value of one of the stitching counters, summed over threads. */
     public double metric(String name) {
-        double total = 0;
-        for (Map.Entry<MetricName, ? extends Metric> entry : driver.metrics().entrySet()) {
-            if (entry.getKey().group().equals(StitchMetrics.GROUP) && entry.getKey().name().equals(name + "-total")) {
-                total += ((Number) entry.getValue().metricValue()).doubleValue();
-            }
-        }
-        return total;
+        return StitchMetrics.total(driver.metrics(), name);
     }
 
     /** How many entries of a store with byte keys start with {@code prefix}. */
