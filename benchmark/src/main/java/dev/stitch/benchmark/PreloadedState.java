@@ -2,6 +2,7 @@ package dev.stitch.benchmark;
 
 import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.SeenBatch;
 import dev.stitch.stream.state.StitchSerdes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -11,9 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongSerializer;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.state.internals.WindowKeySchema;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -88,21 +87,18 @@ final class PreloadedState {
      * the user's grant on the user's ({@link Catalogue#USER_LINKS_STORE}), which R7's count reads. No
      * profiles or timelines are stored for these users.
      *
-     * <p>Each partition's {@link Catalogue#DEDUP_STORE} gets one seen message id too: with exactly-once,
-     * Kafka Streams treats a task whose local state is not empty but whose window store has no
-     * checkpointed changelog offset (an empty changelog has none) as corrupted, and would wipe and
-     * restore it again when the measured round starts on the restored state.
+     * <p>Each partition's {@link Catalogue#SEEN_MESSAGES_STORE} gets a batch of one seen message
+     * id too: with exactly-once, Kafka Streams treats a task whose local state is not empty but one of
+     * whose stores has no checkpointed changelog offset (an empty changelog has none) as corrupted, and
+     * would wipe and restore it again when the measured round starts on the restored state.
      */
     static Written stitch(String bootstrap, Admin admin, String applicationId, StitchSerdes serdes, int identities,
                           int partitions, long seed) throws InterruptedException, ExecutionException {
         long startedAt = System.nanoTime();
         String identitiesTopic = changelog(applicationId, Catalogue.IDENTITIES_STORE);
         String linksTopic = changelog(applicationId, Catalogue.USER_LINKS_STORE);
-        String seenTopic = changelog(applicationId, Catalogue.DEDUP_STORE);
-        createCompacted(admin, partitions, identitiesTopic, linksTopic);
-        admin.createTopics(List.of(new NewTopic(seenTopic, partitions, (short) 1).configs(Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, "-1")))).all().get();
+        String seenTopic = changelog(applicationId, Catalogue.SEEN_MESSAGES_STORE);
+        createCompacted(admin, partitions, identitiesTopic, linksTopic, seenTopic);
         var stateSerializer = serdes.identityState().serializer();
         Random random = new Random(seed);
         List<Link> samples = new ArrayList<>();
@@ -124,19 +120,11 @@ final class PreloadedState {
                     samples.add(new Link(anonymousId, userId));
                 }
             }
-            try (LongSerializer times = new LongSerializer()) {
-                long seenAt = System.currentTimeMillis();
-                for (int partition = 0; partition < partitions; partition++) {
-                    Bytes messageId = Bytes.wrap((PREFIX + "message-" + partition).getBytes(StandardCharsets.UTF_8));
-                    producer.send(new ProducerRecord<>(seenTopic, partition, seenAt,
-                            WindowKeySchema.toStoreKeyBinary(messageId, seenAt, 0).get(), times.serialize(seenTopic, seenAt)),
-                            (metadata, error) -> {
-                                if (error != null) {
-                                    failure.compareAndSet(null, error);
-                                }
-                            });
-                    records++;
-                }
+            long seenAt = System.currentTimeMillis();
+            for (int partition = 0; partition < partitions; partition++) {
+                byte[] messageId = (PREFIX + "message-" + partition).getBytes(StandardCharsets.UTF_8);
+                send(producer, seenTopic, partition, SeenBatch.key(0).get(), SeenBatch.appended(null, 0, 0, messageId, seenAt), failure);
+                records++;
             }
             producer.flush();
         }

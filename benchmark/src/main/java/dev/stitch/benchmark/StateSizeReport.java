@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 final class StateSizeReport {
 
     /** Stores that grow with something other than the scenario's unit; summed apart from the rest. */
-    private static final Set<String> APART = Set.of(Catalogue.DEDUP_STORE, Catalogue.TIMELINE_STORE);
+    private static final Set<String> APART = Set.of(Catalogue.SEEN_MESSAGES_STORE, Catalogue.TIMELINE_STORE);
     private static final double MB = 1e6;
 
     /** What the per-unit figures of a scenario divide by: "identity", "identities". */
@@ -40,11 +40,11 @@ final class StateSizeReport {
 
         /** The dedup store grows with events, every other store is divided by the scenario's unit. */
         long unitsOf(String store) {
-            return store.equals(Catalogue.DEDUP_STORE) ? loaded.events() : units;
+            return store.equals(Catalogue.SEEN_MESSAGES_STORE) ? loaded.events() : units;
         }
 
         String unitOf(String store) {
-            return store.equals(Catalogue.DEDUP_STORE) ? "event" : unit.one();
+            return store.equals(Catalogue.SEEN_MESSAGES_STORE) ? "event" : unit.one();
         }
 
         StoreSurvey.StoreSize store(String name) {
@@ -157,7 +157,7 @@ final class StateSizeReport {
                             perUnit(timelines.compactedSstBytes(), timelines.entries())));
             out.printf("  %-26s %9s %14s   %s%n", "", "", "", "grows with every event of a known user and is never trimmed");
         }
-        StoreSurvey.StoreSize dedup = s.store(Catalogue.DEDUP_STORE);
+        StoreSurvey.StoreSize dedup = s.store(Catalogue.SEEN_MESSAGES_STORE);
         if (dedup != null) {
             out.printf(line, dedup.store(), perUnit(dedup.sstBytes(), s.loaded().events()),
                     perUnit(dedup.compactedSstBytes(), s.loaded().events()),
@@ -198,9 +198,9 @@ final class StateSizeReport {
                         perUnit(timelines.sstBytes(), timelines.entries()), perUnit(timelines.compactedSstBytes(), timelines.entries()),
                         timelines.store()));
         long events = scenarios.stream().mapToLong(s -> s.loaded().events()).sum();
-        StoreSurvey.StoreSize dedup = new StoreSurvey.StoreSize(Catalogue.DEDUP_STORE, 0, 0, 0, 0, 0, 0);
+        StoreSurvey.StoreSize dedup = new StoreSurvey.StoreSize(Catalogue.SEEN_MESSAGES_STORE, 0, 0, 0, 0, 0, 0);
         for (Scenario s : scenarios) {
-            dedup = s.store(Catalogue.DEDUP_STORE) == null ? dedup : dedup.plus(s.store(Catalogue.DEDUP_STORE));
+            dedup = s.store(Catalogue.SEEN_MESSAGES_STORE) == null ? dedup : dedup.plus(s.store(Catalogue.SEEN_MESSAGES_STORE));
         }
         out.printf(line, "per million events in the last " + human(StitchSettings.defaults().dedupWindow()) + " (dedup window)",
                 perUnit(dedup.sstBytes(), events), perUnit(dedup.compactedSstBytes(), events),

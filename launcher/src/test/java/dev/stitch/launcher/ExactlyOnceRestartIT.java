@@ -46,7 +46,8 @@ class ExactlyOnceRestartIT {
 
     /**
      * The client sends the first visitors' events again while the application is down: the restarted
-     * instance, its dedup store restored from the changelog after the crash (R9), drops each of them once.
+     * instance, its dedup store and the index beside it restored from the changelog after the crash (R9),
+     * drops each of them once.
      */
     @Test
     void killedProcessMidStreamAndRestartedEmitsEveryRecordOnceThoughTheClientRetried() throws Exception {

@@ -16,12 +16,13 @@ import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.state.OutgoingEvent;
+import dev.stitch.stream.state.SeenMessages;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -65,8 +66,8 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         metrics = StitchMetrics.of(context);
         identities = context.getStateStore(Catalogue.IDENTITIES_STORE);
         history = AnonymousHistoryBuffer.open(context, settings);
-        WindowStore<String, Long> seen = context.getStateStore(Catalogue.DEDUP_STORE);
-        deduplicator = new Deduplicator(seen, settings.dedupWindow());
+        KeyValueStore<Bytes, byte[]> seen = context.getStateStore(Catalogue.SEEN_MESSAGES_STORE);
+        deduplicator = new Deduplicator(seen, SeenMessages.within(seen), settings.dedupWindow(), Deduplicator.MAX_BATCH_BYTES);
         sweep = new HistorySweep(identities, history, SWEEP_SLICE);
         context.schedule(settings.historyExpiryScanInterval(), PunctuationType.STREAM_TIME, streamTime -> {
             sweep.startPass();
@@ -87,7 +88,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         SegmentEvent event = record.value().event();
         EventIds ids = record.value().ids();
         long arrival = record.timestamp();
-        if (!deduplicator.firstSighting(event.getMessageId(), arrival)) {
+        if (!deduplicator.firstSighting(event.getMessageId(), arrival, context.recordMetadata().orElse(null))) {
             metrics.duplicate();
             return;
         }

@@ -29,8 +29,12 @@ public final class Catalogue {
      * user it is a name of now. Its anonymous ids link to that user.
      */
     public static final String MERGED_USERS_STORE = "merged-users";
-    /** Window store. Key: messageId; value: the time it was first seen. */
-    public static final String DEDUP_STORE = "seen-message-ids";
+    /**
+     * {@link SeenMessages}. Key: a batch number ({@link SeenBatch}); value: the messageIds seen, a few
+     * kilobytes of them, with their times; batches older than the dedup window are deleted. Beside them,
+     * without a changelog of its own, the index of R9: each messageId's {@link Sighting}.
+     */
+    public static final String SEEN_MESSAGES_STORE = "seen-messages";
 
     /**
      * Key: userId; value: {@code UserState}, the user's sequence and latest emitted event time, the

@@ -2,7 +2,6 @@ package dev.stitch.stream.timeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stitch.events.IdLimits;
 import dev.stitch.events.SegmentEventParser;
 import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
@@ -11,8 +10,8 @@ import dev.stitch.schema.internal.Touch;
 import dev.stitch.schema.internal.TraitValue;
 import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.stream.config.ProfileBounds;
-import dev.stitch.stream.state.IndexedTraits;
-import org.apache.kafka.common.utils.Bytes;
+import dev.stitch.stream.state.IndexedProfiles;
+import dev.stitch.stream.state.TraitIndex;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -39,11 +38,11 @@ public final class ProfileBook {
     /** Whether the profiles stored before the users-by-trait store existed are known to be indexed. */
     private boolean existingIndexed;
 
-    ProfileBook(KeyValueStore<String, UserProfile> profiles, KeyValueStore<Bytes, byte[]> usersByTrait, ProfileBounds bounds,
-                IdLimits ids) {
+    /** @param index the users-by-trait entries beside the profiles ({@link IndexedProfiles#traits()}) */
+    ProfileBook(KeyValueStore<String, UserProfile> profiles, TraitIndex index, ProfileBounds bounds) {
         this.profiles = profiles;
         this.traits = new BoundedTraits(bounds);
-        this.index = new TraitIndex(usersByTrait, new IndexedTraits(ids.maxLength()));
+        this.index = index;
         this.bounds = bounds;
     }
 

@@ -5,6 +5,7 @@ import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.StitchedEvent;
 import dev.stitch.schema.internal.StitchedEvents;
+import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.schema.internal.UserState;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.errors.DeadLetterHeaders;
@@ -14,6 +15,7 @@ import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.state.CachedStore;
 import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.state.ErasureMemory;
+import dev.stitch.stream.state.IndexedProfiles;
 import dev.stitch.stream.state.StitchSerdes;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -73,8 +75,8 @@ public final class TimelineStage implements Processor<String, byte[], String, Ti
         users = context.getStateStore(Catalogue.USER_STATE_STORE);
         buffer = new ReorderBuffer(users, context.getStateStore(Catalogue.TIMELINE_STORE), settings.reorderGrace().toMillis(),
                 ReorderBuffer.maxWaitingWithin(settings.limits()));
-        profiles = new ProfileBook(context.getStateStore(Catalogue.PROFILE_STORE), context.getStateStore(Catalogue.USERS_BY_TRAIT_STORE),
-                settings.profileBounds(), settings.limits().ids());
+        KeyValueStore<String, UserProfile> profileStore = context.getStateStore(Catalogue.PROFILE_STORE);
+        profiles = new ProfileBook(profileStore, IndexedProfiles.within(profileStore).traits(), settings.profileBounds());
         erasures = new ErasureMemory(context.getStateStore(Catalogue.RECENT_ERASURES_STORE));
         mergedTimelines = new CachedStore<>(context.getStateStore(Catalogue.MERGED_TIMELINES_STORE));
         if (!settings.suppressErasedUsers()) {

@@ -14,6 +14,9 @@ import dev.stitch.stream.identity.LinkAnswers;
 import dev.stitch.stream.identity.LinkClaims;
 import dev.stitch.stream.identity.UserMerges;
 import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.IndexedTraits;
+import dev.stitch.stream.state.ProfileStores;
+import dev.stitch.stream.state.SeenMessages;
 import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.timeline.AnonymousEventEncoder;
 import dev.stitch.stream.timeline.IdentityChangeEncoder;
@@ -160,8 +163,9 @@ public final class StitchTopology {
 
     /**
      * Caching pays off only where one key is written again within a commit interval: an id's state, a
-     * user's state. Stores whose keys are written once and read by range (dedup, history,
-     * timelines) skip the cache, whose merged cache-and-store iterators would cost more than they save.
+     * user's state, the batch of seen messageIds being filled. Stores whose keys are written once and
+     * read by range (history, timelines) skip the cache, whose merged cache-and-store iterators would
+     * cost more than they save. The seen messages' index, beside their batches, is written beneath the cache.
      */
     private static void addStores(StreamsBuilder builder, StitchSettings settings, StitchSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.IDENTITIES_STORE),
@@ -178,9 +182,8 @@ public final class StitchTopology {
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.NAMES_BY_USER_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(Catalogue.DEDUP_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(SeenMessages.supplier(Catalogue.SEEN_MESSAGES_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_STATE_STORE),
                 Serdes.String(), serdes.userState()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.TIMELINE_STORE),
@@ -189,10 +192,9 @@ public final class StitchTopology {
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.MERGED_TIMELINES_STORE),
                 Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.PROFILE_STORE),
-                Serdes.String(), serdes.userProfile()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USERS_BY_TRAIT_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()));
+        ProfileStores profiles = new ProfileStores(serdes.userProfile().deserializer(), new IndexedTraits(settings.limits().ids().maxLength()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(profiles.profiles(), Serdes.String(), serdes.userProfile()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(profiles.usersByTrait(), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled());
     }
 
     /** An identity change's record on the compacted topic; null, a tombstone, for an erased id's {@link IdentityOutput.Tombstone}. */
@@ -202,7 +204,7 @@ public final class StitchTopology {
 
     private static String[] withDedup(String[] stores) {
         String[] all = Arrays.copyOf(stores, stores.length + 1);
-        all[stores.length] = Catalogue.DEDUP_STORE;
+        all[stores.length] = Catalogue.SEEN_MESSAGES_STORE;
         return all;
     }
 

@@ -10,6 +10,7 @@ import dev.stitch.serde.AvroSerde;
 import dev.stitch.serde.InMemorySchemaRegistry;
 import dev.stitch.serde.RegistryHttpServer;
 import dev.stitch.stream.config.AppConfig;
+import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.testing.Eventually;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -39,8 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Three instances of the stitching application share the partitions. One stops in the middle of the
  * traffic: its tasks move to the two others, a read_committed reader of stitch.timeline still finds
  * every record once with gap-free sequences, and the query API of each remaining instance answers for
- * every person. Run with a standby replica of every store and without: with it, the instances that
- * take over already hold the state and restore (almost) nothing from the changelogs.
+ * every person, and the events of the first half, sent again after the stop, are dropped as
+ * duplicates. Run with a standby replica of every store and without: with it, the instances that
+ * take over already hold the state, the dedup memory too, and restore (almost) nothing from the changelogs.
  */
 class MultiInstanceFailoverIT {
 
@@ -114,10 +116,16 @@ class MultiInstanceFailoverIT {
         }
         long restoredBefore = first.restoredRecords() + third.restoredRecords();
 
+        long duplicatesBefore = duplicates(first, third);
         stopped.close();
         instances.remove(stopped);
         long stoppedAt = System.nanoTime();
         produce(scenario, events.subList(half, events.size()));
+        // The client sends the first half again: the instances that took the tasks over know each of
+        // them, with a standby's dedup memory or one restored from its changelog (R9).
+        produce(scenario, events.subList(0, half));
+        Eventually.within(Duration.ofSeconds(60), half + " retried events dropped as duplicates by the remaining instances")
+                .until(() -> duplicates(first, third) - duplicatesBefore, dropped -> dropped >= half);
 
         // Each remaining instance answers for every person of the first half while the second half streams in.
         for (StitchApplication asked : List.of(first, third)) {
@@ -148,6 +156,14 @@ class MultiInstanceFailoverIT {
             instances.remove(instance);
         }
         return new Takeover(restored, answeredMillis);
+    }
+
+    private static long duplicates(StitchApplication... instances) {
+        long dropped = 0;
+        for (StitchApplication instance : instances) {
+            dropped += (long) StitchMetrics.total(instance.streams().metrics(), "duplicates");
+        }
+        return dropped;
     }
 
     /**

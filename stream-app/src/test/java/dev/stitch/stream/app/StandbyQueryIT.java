@@ -108,6 +108,11 @@ class StandbyQueryIT {
         assertThat(search.status()).as(search.body()).isEqualTo(200);
         assertThat(search.json().path("matches").findValuesAsText("userId")).containsExactly(searched);
         assertThat(search.replica()).isEqualTo("standby");
+        // So does a search by a trait: the standby's users-by-trait entries came with the profiles it read.
+        Answer byEmail = ask(first.apiPort(), "/v1/search?q=" + searched + "@example.com", false);
+        assertThat(byEmail.status()).as(byEmail.body()).isEqualTo(200);
+        assertThat(byEmail.json().path("matches").findValuesAsText("userId")).as(byEmail.body()).containsExactly(searched);
+        assertThat(byEmail.replica()).isEqualTo("standby");
 
         StitchApplication restarted = start(stoppingConfig);
         assertThat(restarted.awaitRunning(WAIT)).isTrue();

@@ -23,8 +23,9 @@ public final class Visitors {
     }
 
     /**
-     * Each visitor {@code user-<i>}: two anonymous page views, an identify (server-side with the pixel
-     * id in context, frontend, or with a second anonymous id in context), another page view, two
+     * Each visitor {@code user-<i>}: two anonymous page views, an identify with the email trait
+     * {@code user-<i>@example.com} (server-side with the pixel id in context, frontend, or with a
+     * second anonymous id in context), another page view, two
      * server-side tracks; visitor after visitor, a second apart.
      */
     public static List<SegmentEvent> events(int visitors) {
@@ -68,6 +69,8 @@ public final class Visitors {
                 .setAnonymousId(anonymousId).setContextAnonymousId(contextAnonymousId)
                 .setEvent(type.equals("track") ? "Clicked" : null)
                 .setTimestamp(time).setReceivedAt(time).setSource("test")
-                .setJson("{\"messageId\":\"" + messageId + "\"}").build();
+                .setJson(type.equals("identify")
+                        ? "{\"messageId\":\"" + messageId + "\",\"traits\":{\"email\":\"" + userId + "@example.com\"}}"
+                        : "{\"messageId\":\"" + messageId + "\"}").build();
     }
 }

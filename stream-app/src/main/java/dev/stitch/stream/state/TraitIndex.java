@@ -1,9 +1,7 @@
-package dev.stitch.stream.timeline;
+package dev.stitch.stream.state;
 
 import dev.stitch.schema.internal.TraitValue;
 import dev.stitch.schema.internal.UserProfile;
-import dev.stitch.stream.state.IndexedTraits;
-import dev.stitch.stream.state.UsersByTraitKey;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -16,19 +14,20 @@ import java.util.Objects;
  * user, written where the profile changes, so that a look-up by value finds exactly the users whose
  * profile holds it now. Bounded by the profile's own bound on traits and by the indexed value length.
  */
-final class TraitIndex {
+public final class TraitIndex {
 
     private static final byte[] EMPTY = new byte[0];
     /**
      * Says that the profiles stored before the store existed (an upgrade) were indexed: no trait has an
      * empty indexed value, so this key is no entry's.
      */
-    static final Bytes EXISTING_PROFILES_INDEXED = UsersByTraitKey.of("", "", "");
+    public static final Bytes EXISTING_PROFILES_INDEXED = UsersByTraitKey.of("", "", "");
 
-    private final KeyValueStore<Bytes, byte[]> usersByTrait;
+    private final IndexSpace usersByTrait;
     private final IndexedTraits indexed;
 
-    TraitIndex(KeyValueStore<Bytes, byte[]> usersByTrait, IndexedTraits indexed) {
+    /** @param usersByTrait the entries, beside the profiles they index ({@link IndexedProfiles}) */
+    public TraitIndex(IndexSpace usersByTrait, IndexedTraits indexed) {
         this.usersByTrait = usersByTrait;
         this.indexed = indexed;
     }
@@ -37,7 +36,7 @@ final class TraitIndex {
      * The user's traits went from {@code before} (trait name to JSON value) to {@code after}: the
      * entries of values it no longer has go, those of values it now has come.
      */
-    void changed(String userId, Map<String, String> before, Map<String, TraitValue> after) {
+    public void changed(String userId, Map<String, String> before, Map<String, TraitValue> after) {
         before.forEach((trait, json) -> {
             TraitValue now = after.get(trait);
             if (now == null || !now.getJson().equals(json)) {
@@ -56,18 +55,23 @@ final class TraitIndex {
      * Indexes the profiles stored before this store existed, once: after an upgrade, their traits are
      * found before their next identify call. Afterwards, one read says it was done.
      */
-    void coverExisting(KeyValueStore<String, UserProfile> profiles) {
+    public void coverExisting(KeyValueStore<String, UserProfile> profiles) {
         if (usersByTrait.get(EXISTING_PROFILES_INDEXED) != null) {
             return;
         }
         try (KeyValueIterator<String, UserProfile> all = profiles.all()) {
             all.forEachRemaining(profile -> changed(profile.key, Map.of(), profile.value.getTraits()));
         }
+        markExistingIndexed();
+    }
+
+    /** Notes that every stored profile is indexed: a restore into an empty store indexed each one it restored. */
+    void markExistingIndexed() {
         usersByTrait.put(EXISTING_PROFILES_INDEXED, EMPTY);
     }
 
     /** The user's profile is gone (merged into another user, or erased): so are its entries. */
-    void removeAll(String userId, Map<String, TraitValue> traits) {
+    public void removeAll(String userId, Map<String, TraitValue> traits) {
         traits.forEach((trait, value) -> remove(userId, trait, value.getJson(), null));
     }
 
