@@ -35,6 +35,11 @@ public abstract class IndexedStore implements KeyValueStore<Bytes, byte[]> {
 
     /** Above every entry's key and below every index key. */
     private static final Bytes LAST_ENTRY_KEY = Bytes.wrap(new byte[]{(byte) 0xFE});
+    /**
+     * Below every key. A range is always given its lower bound: Kafka Streams 4.4's transactional
+     * RocksDB store ignores the upper bound of a range without one once the keys are committed.
+     */
+    private static final Bytes FIRST_KEY = Bytes.wrap(new byte[0]);
 
     private final KeyValueStore<Bytes, byte[]> inner;
     private final IndexSpace index;
@@ -70,6 +75,10 @@ public abstract class IndexedStore implements KeyValueStore<Bytes, byte[]> {
     /** The entry under {@code key} as stored, for {@link #restoring}: what a restored record replaces. */
     protected byte[] stored(Bytes key) {
         return inner.get(key);
+    }
+
+    private static Bytes entriesFrom(Bytes from) {
+        return from == null ? FIRST_KEY : from;
     }
 
     private static Bytes entriesUpTo(Bytes to) {
@@ -108,22 +117,22 @@ public abstract class IndexedStore implements KeyValueStore<Bytes, byte[]> {
 
     @Override
     public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-        return inner.range(from, entriesUpTo(to));
+        return inner.range(entriesFrom(from), entriesUpTo(to));
     }
 
     @Override
     public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-        return inner.reverseRange(from, entriesUpTo(to));
+        return inner.reverseRange(entriesFrom(from), entriesUpTo(to));
     }
 
     @Override
     public KeyValueIterator<Bytes, byte[]> all() {
-        return inner.range(null, LAST_ENTRY_KEY);
+        return inner.range(FIRST_KEY, LAST_ENTRY_KEY);
     }
 
     @Override
     public KeyValueIterator<Bytes, byte[]> reverseAll() {
-        return inner.reverseRange(null, LAST_ENTRY_KEY);
+        return inner.reverseRange(FIRST_KEY, LAST_ENTRY_KEY);
     }
 
     @Override

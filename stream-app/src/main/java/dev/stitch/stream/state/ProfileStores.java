@@ -2,6 +2,7 @@ package dev.stitch.stream.state;
 
 import dev.stitch.schema.internal.UserProfile;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
@@ -60,9 +61,10 @@ public final class ProfileStores {
 
     /** The users-by-trait entries of the task whose state directory this is. */
     IndexSpace index(File taskDirectory) {
-        IndexedProfiles store = open.get(taskDirectory);
+        IndexedProfiles store = taskDirectory == null ? null : open.get(taskDirectory);
         if (store == null) {
-            throw new IllegalStateException("The profiles store of the task in " + taskDirectory + " is not open");
+            // As for any store that moves or restores: the query API answers that it cannot read it now.
+            throw new InvalidStateStoreException("The profiles store of the task in " + taskDirectory + " is not open");
         }
         return store.index();
     }
