@@ -67,13 +67,14 @@ final class Deduplicator {
         if (messageId.isEmpty()) {
             return true; // the decoder sends an event without a messageId to the dead letters; the key is the index's own
         }
-        Sighting earlier = seen.sighting(messageId);
+        byte[] utf8 = messageId.getBytes(StandardCharsets.UTF_8);
+        Sighting earlier = seen.sighting(utf8);
         if (earlier != null && Math.abs(earlier.time() - time) <= windowMs && !earlier.sameRecord(source)) {
             return false;
         }
-        seen.remember(messageId, Sighting.of(time, source));
+        seen.remember(utf8, Sighting.of(time, source));
         latestTime = Math.max(latestTime, time);
-        append(messageId.getBytes(StandardCharsets.UTF_8), time);
+        append(utf8, time);
         return true;
     }
 

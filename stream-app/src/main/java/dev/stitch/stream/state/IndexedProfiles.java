@@ -2,7 +2,6 @@ package dev.stitch.stream.state;
 
 import dev.stitch.schema.internal.TraitValue;
 import dev.stitch.schema.internal.UserProfile;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StateStore;
@@ -12,8 +11,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -61,27 +58,28 @@ public final class IndexedProfiles extends IndexedStore {
     }
 
     @Override
-    protected void restoring(Collection<ConsumerRecord<byte[], byte[]>> records) {
+    protected void beginRestoredBatch() {
         if (restoringIntoEmpty == null) {
             try (KeyValueIterator<Bytes, byte[]> any = all()) {
                 restoringIntoEmpty = !any.hasNext();
             }
         }
-        Map<Bytes, byte[]> restoredHere = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            Bytes key = Bytes.wrap(record.key());
-            byte[] replaced = restoredHere.containsKey(key) ? restoredHere.get(key) : stored(key);
-            String userId = new String(record.key(), StandardCharsets.UTF_8);
-            Map<String, TraitValue> before = replaced == null ? Map.of() : profiles.deserialize(record.topic(), replaced).getTraits();
-            if (record.value() == null) {
-                traits.removeAll(userId, before);
-            } else {
-                Map<String, String> beforeJson = new HashMap<>();
-                before.forEach((name, value) -> beforeJson.put(name, value.getJson()));
-                traits.changed(userId, beforeJson, profiles.deserialize(record.topic(), record.value()).getTraits());
-            }
-            restoredHere.put(key, record.value());
+    }
+
+    /** The restored profile's entries replace those of the profile it replaces. */
+    @Override
+    protected void restored(String topic, Bytes key, byte[] replaced, byte[] value) {
+        String userId = new String(key.get(), StandardCharsets.UTF_8);
+        Map<String, TraitValue> before = replaced == null ? Map.of() : profiles.deserialize(topic, replaced).getTraits();
+        if (value == null) {
+            traits.removeAll(userId, before);
+        } else {
+            traits.changed(userId, TraitIndex.jsonOf(before), profiles.deserialize(topic, value).getTraits());
         }
+    }
+
+    @Override
+    protected void endRestoredBatch() {
         if (restoringIntoEmpty) {
             traits.markExistingIndexed();
         }

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ import java.util.Map;
  * A store whose database holds, beside its entries, an index of them that has no changelog of its own
  * ({@link IndexSpace}). The processor writes the index as it writes the entries; every restore and
  * every standby replica writes it from the changelog records it reads, before the entries themselves
- * ({@link #restoring}). So the index is as complete as the entries wherever the task runs, a standby
+ * ({@link #restored}). So the index is as complete as the entries wherever the task runs, a standby
  * that takes over is ready at once, and a crash cannot part the two: one database loses a tail of its
  * writes or none.
  *
@@ -67,14 +68,30 @@ public abstract class IndexedStore implements KeyValueStore<Bytes, byte[]> {
     }
 
     /**
-     * Takes changelog records a restore or a standby reads into the index, in their order, before they
-     * are written; the entries they replace can still be read.
+     * Takes one changelog record a restore or a standby reads into the index, before it is written.
+     *
+     * @param replaced the entry it replaces: as stored, or as an earlier record of the same batch left it; null for none
+     * @param value    the entry it writes; null for a deletion
      */
-    protected abstract void restoring(Collection<ConsumerRecord<byte[], byte[]>> records);
+    protected abstract void restored(String topic, Bytes key, byte[] replaced, byte[] value);
 
-    /** The entry under {@code key} as stored, for {@link #restoring}: what a restored record replaces. */
-    protected byte[] stored(Bytes key) {
-        return inner.get(key);
+    /** Before the records of a batch the restore callback got: nothing by default. */
+    protected void beginRestoredBatch() {
+    }
+
+    /** After them, before they are written: nothing by default. */
+    protected void endRestoredBatch() {
+    }
+
+    private void restoring(Collection<ConsumerRecord<byte[], byte[]>> records) {
+        beginRestoredBatch();
+        Map<Bytes, byte[]> restoredHere = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            Bytes key = Bytes.wrap(record.key());
+            restored(record.topic(), key, restoredHere.containsKey(key) ? restoredHere.get(key) : inner.get(key), record.value());
+            restoredHere.put(key, record.value());
+        }
+        endRestoredBatch();
     }
 
     private static Bytes entriesFrom(Bytes from) {

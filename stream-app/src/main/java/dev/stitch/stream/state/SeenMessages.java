@@ -1,6 +1,5 @@
 package dev.stitch.stream.state;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -9,9 +8,6 @@ import org.apache.kafka.streams.state.Stores;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The memory of R9: the {@link SeenBatch batches} of messageIds, which are what the changelog carries
@@ -24,6 +20,9 @@ public final class SeenMessages extends IndexedStore {
 
     /** The index key of the number of the latest batch begun: no messageId is empty. */
     private static final Bytes FILLING = Bytes.wrap(new byte[0]);
+
+    /** The greatest batch number among those begun and those restored in the batch being restored. */
+    private long restoredUpTo;
 
     public SeenMessages(KeyValueStore<Bytes, byte[]> inner) {
         super(inner);
@@ -39,22 +38,23 @@ public final class SeenMessages extends IndexedStore {
         return within(store, SeenMessages.class);
     }
 
-    /** The id's latest sighting in the index; null if there is none. */
-    public Sighting sighting(String messageId) {
-        byte[] stored = index().get(idKey(messageId));
+    /** The latest sighting in the index of the messageId whose UTF-8 this is; null if there is none. */
+    public Sighting sighting(byte[] messageId) {
+        byte[] stored = index().get(Bytes.wrap(messageId));
         return stored == null ? null : Sighting.decoded(stored);
     }
 
     /** Writes the id's sighting into the index, without a changelog record: the batch that holds the id has one. */
-    public void remember(String messageId, Sighting sighting) {
-        index().put(idKey(messageId), sighting.encoded());
+    public void remember(byte[] messageId, Sighting sighting) {
+        index().put(Bytes.wrap(messageId), sighting.encoded());
     }
 
     /** Removes the id from the index unless it was seen again since: then a later batch holds it. */
     public void forget(SeenBatch.Entry entry) {
-        Sighting stored = sighting(entry.messageId());
+        byte[] messageId = utf8(entry.messageId());
+        Sighting stored = sighting(messageId);
         if (stored != null && stored.time() == entry.time()) {
-            index().delete(idKey(entry.messageId()));
+            index().delete(Bytes.wrap(messageId));
         }
     }
 
@@ -74,30 +74,31 @@ public final class SeenMessages extends IndexedStore {
      * wins), and a deleted batch's ids leave the index with it.
      */
     @Override
-    protected void restoring(Collection<ConsumerRecord<byte[], byte[]>> records) {
-        Map<Bytes, byte[]> restoredHere = new HashMap<>();
-        long filling = filling();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            Bytes key = Bytes.wrap(record.key());
-            if (record.value() == null) {
-                byte[] deleted = restoredHere.containsKey(key) ? restoredHere.get(key) : stored(key);
-                if (deleted != null) {
-                    SeenBatch.entries(deleted).forEach(this::forget);
-                }
-            } else {
-                for (SeenBatch.Entry entry : SeenBatch.entries(record.value())) {
-                    remember(entry.messageId(), Sighting.committed(entry.time()));
-                }
-                filling = Math.max(filling, SeenBatch.number(key));
+    protected void restored(String topic, Bytes key, byte[] replaced, byte[] value) {
+        if (value != null) {
+            for (SeenBatch.Entry entry : SeenBatch.entries(value)) {
+                remember(utf8(entry.messageId()), Sighting.committed(entry.time()));
             }
-            restoredHere.put(key, record.value());
-        }
-        if (filling >= 0) {
-            begin(filling);
+            restoredUpTo = Math.max(restoredUpTo, SeenBatch.number(key));
+        } else if (replaced != null) {
+            SeenBatch.entries(replaced).forEach(this::forget);
         }
     }
 
-    private static Bytes idKey(String messageId) {
-        return Bytes.wrap(messageId.getBytes(StandardCharsets.UTF_8));
+    @Override
+    protected void beginRestoredBatch() {
+        restoredUpTo = filling();
+    }
+
+    /** The latest batch restored is the latest begun, so that the task, once it runs here, begins a later one. */
+    @Override
+    protected void endRestoredBatch() {
+        if (restoredUpTo >= 0) {
+            begin(restoredUpTo);
+        }
+    }
+
+    private static byte[] utf8(String messageId) {
+        return messageId.getBytes(StandardCharsets.UTF_8);
     }
 }

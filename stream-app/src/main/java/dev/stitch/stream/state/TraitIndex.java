@@ -6,6 +6,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -68,6 +69,13 @@ public final class TraitIndex {
     /** Notes that every stored profile is indexed: a restore into an empty store indexed each one it restored. */
     void markExistingIndexed() {
         usersByTrait.put(EXISTING_PROFILES_INDEXED, EMPTY);
+    }
+
+    /** Trait name to JSON value: the form {@link #changed} takes the traits before a change in. */
+    public static Map<String, String> jsonOf(Map<String, TraitValue> traits) {
+        Map<String, String> json = new HashMap<>();
+        traits.forEach((name, value) -> json.put(name, value.getJson()));
+        return json;
     }
 
     /** The user's profile is gone (merged into another user, or erased): so are its entries. */

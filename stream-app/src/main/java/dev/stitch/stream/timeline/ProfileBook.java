@@ -7,7 +7,6 @@ import dev.stitch.schema.ChangeKind;
 import dev.stitch.schema.IdentityChange;
 import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.internal.Touch;
-import dev.stitch.schema.internal.TraitValue;
 import dev.stitch.schema.internal.UserProfile;
 import dev.stitch.stream.config.ProfileBounds;
 import dev.stitch.stream.state.IndexedProfiles;
@@ -132,7 +131,7 @@ public final class ProfileBook {
             if (incoming != null && incoming.isObject() && !incoming.isEmpty()) {
                 Map<String, String> values = new LinkedHashMap<>();
                 incoming.properties().forEach(trait -> values.put(trait.getKey(), trait.getValue().toString()));
-                Map<String, String> before = jsonOf(profile.getTraits());
+                Map<String, String> before = TraitIndex.jsonOf(profile.getTraits());
                 BoundedTraits.Merged merged = traits.merge(profile.getTraits(), values, identify.getTimestamp().toEpochMilli());
                 if (merged.changed()) {
                     index.changed(userId, before, profile.getTraits());
@@ -185,12 +184,6 @@ public final class ProfileBook {
         return profile.getTraits().isEmpty() && profile.getAnonymousIds().isEmpty() && profile.getMergedIds().isEmpty()
                 && profile.getUnlistedAnonymousIds() == 0 && profile.getUnlistedMergedIds() == 0
                 && profile.getFirstTouch() == null && profile.getLatestTouch() == null;
-    }
-
-    private static Map<String, String> jsonOf(Map<String, TraitValue> traits) {
-        Map<String, String> json = new HashMap<>();
-        traits.forEach((name, value) -> json.put(name, value.getJson()));
-        return json;
     }
 
     private static JsonNode parsed(SegmentEvent event) {

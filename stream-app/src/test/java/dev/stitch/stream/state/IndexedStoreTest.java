@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ class IndexedStoreTest {
             store.put(SeenBatch.key(0), new byte[8]);
             store.put(SeenBatch.key(1), new byte[8]);
             store.begin(1);
-            store.remember("m1", Sighting.committed(5));
+            store.remember("m1".getBytes(StandardCharsets.UTF_8), Sighting.committed(5));
 
             for (String when : List.of("before the commit", "after it")) {
                 assertThat(keys(store.all())).as(when).containsExactly(0L, 1L);
@@ -47,7 +48,7 @@ class IndexedStoreTest {
                 assertThat(keys(store.range(SeenBatch.key(1), null))).as(when).containsExactly(1L);
                 assertThat(keys(store.reverseAll())).as(when).containsExactly(1L, 0L);
                 assertThat(store.filling()).as(when).isEqualTo(1);
-                assertThat(store.sighting("m1")).as(when).isEqualTo(Sighting.committed(5));
+                assertThat(store.sighting("m1".getBytes(StandardCharsets.UTF_8))).as(when).isEqualTo(Sighting.committed(5));
                 store.commit(Map.of());
             }
         } finally {
