@@ -67,6 +67,11 @@ public final class IndexSpace {
         };
     }
 
+    /** As many as the database's own estimate, which counts the entries it indexes too: an upper bound. */
+    public long approximateNumEntries() {
+        return database.approximateNumEntries();
+    }
+
     static Bytes prefixed(Bytes key) {
         byte[] bytes = key.get();
         byte[] prefixed = new byte[bytes.length + 1];

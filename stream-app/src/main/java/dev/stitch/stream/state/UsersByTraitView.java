@@ -98,7 +98,7 @@ final class UsersByTraitView implements KeyValueStore<Bytes, byte[]> {
 
     @Override
     public long approximateNumEntries() {
-        return 0;
+        return entries().approximateNumEntries();
     }
 
     @Override

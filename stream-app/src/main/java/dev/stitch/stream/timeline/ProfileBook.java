@@ -157,10 +157,7 @@ public final class ProfileBook {
         }
     }
 
-    /**
-     * On the first record after a start, not in the processor's init: a store written outside a
-     * record's processing has no record to attribute its changelog writes to.
-     */
+    /** Once per task instance, on its first record: the profiles an earlier version stored unindexed. */
     private void indexExisting() {
         if (!existingIndexed) {
             index.coverExisting(profiles);
