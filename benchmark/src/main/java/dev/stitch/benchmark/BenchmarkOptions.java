@@ -18,8 +18,9 @@ import java.util.Set;
  *                        half the stitching application's median events/s in the throughput rounds
  * @param latencyDuration how long the latency phase produces
  * @param seed            seed of the event generator: the same seed gives the same events
- * @param warmUpEvents    input events each topology first runs over under a throw-away application id,
- *                        so that neither measured run pays for the JIT compiling shared code; 0 for none
+ * @param warmUpEvents    input events each topology runs over in each warm-up pass, under a throw-away
+ *                        application id, before the measured rounds ({@link WarmUp}: passes until the
+ *                        JIT compilers are nearly idle), so that no measured round pays for the JIT; 0 for none
  * @param baselineFirst   whether the baseline runs before the stitching topology in the first round
  * @param rounds          throughput runs of each application, alternating which goes first
  * @param jfr             where to write a flight recording of the measured throughput rounds, whose

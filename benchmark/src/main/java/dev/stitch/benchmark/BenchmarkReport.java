@@ -27,7 +27,7 @@ final class BenchmarkReport {
         this.out = out;
     }
 
-    void print(BenchmarkOptions options, int latencyRate, InputLoader.Loaded input, TrafficTally tally, Properties streamsConfig,
+    void print(BenchmarkOptions options, WarmUp warmUp, int latencyRate, InputLoader.Loaded input, TrafficTally tally, Properties streamsConfig,
                List<ContenderResult> results, List<LargerStateRound> larger) {
         out.println();
         out.println("== stitch benchmark ==");
@@ -50,9 +50,7 @@ final class BenchmarkReport {
                 config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG), config.getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG),
                 config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG), bytes(config.getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)));
         out.printf("order       %s; then %d round(s) of both, %s first in round 1%n",
-                options.warmUpEvents() == 0 ? "no warm-up"
-                        : "each app first ran over the first " + n(Math.min(options.warmUpEvents(), input.events()))
-                        + " events under another id (JIT warm-up, not measured)",
+                options.warmUpEvents() == 0 ? "no warm-up" : warmUpSentence(warmUp, Math.min(options.warmUpEvents(), input.events())),
                 options.rounds(), options.baselineFirst() ? "baseline" : "stitch");
         out.println();
         printThroughput(results);
@@ -64,6 +62,13 @@ final class BenchmarkReport {
         printLatency(options, latencyRate, results);
         out.println();
         printOutputs(input, results);
+    }
+
+    private static String warmUpSentence(WarmUp warmUp, long events) {
+        return String.format(Locale.ROOT, "JIT warm-up, not measured: %d pass(es) of both apps over the first %s events under "
+                        + "other ids, until the JIT compiled for at most %.0f%% of a pass (the last: %s of %s%s)",
+                warmUp.passes(), n(events), 100 * WarmUp.SETTLED_SHARE, seconds(warmUp.lastPassCompiling()),
+                seconds(warmUp.lastPassTook()), warmUp.settled() ? "" : ", NOT settled after " + WarmUp.MAX_PASSES + " passes");
     }
 
     private void printThroughput(List<ContenderResult> results) {
@@ -93,11 +98,12 @@ final class BenchmarkReport {
                 stitch.median(ThroughputMeter.Measured::eventsPerSecond) / baseline.median(ThroughputMeter.Measured::eventsPerSecond),
                 String.join(", ", perRound));
         out.println("work per input event: CPU time from RUNNING until the input's end offsets were committed, median of the rounds");
-        out.printf("  %-22s %16s %28s%n", "", "stream thread µs", "whole process µs (broker too)");
+        out.printf("  %-22s %16s %28s %20s%n", "", "stream thread µs", "whole process µs (broker too)", "JIT ms in the rounds");
         for (ContenderResult result : List.of(stitch, baseline)) {
-            out.printf(Locale.ROOT, "  %-22s %16.0f %28.0f%n", result.contender().name(),
+            out.printf(Locale.ROOT, "  %-22s %16.0f %28.0f %20s%n", result.contender().name(),
                     result.median(ThroughputMeter.Measured::streamThreadMicrosPerEvent),
-                    result.median(ThroughputMeter.Measured::processMicrosPerEvent));
+                    result.median(ThroughputMeter.Measured::processMicrosPerEvent),
+                    String.join(", ", result.rounds().stream().map(r -> n(r.measured().cpu().compilingMillis())).toList()));
         }
         out.printf(Locale.ROOT, "work ratio baseline/stitch = %.2f in the stream thread, %.2f in the whole process%n",
                 baseline.median(ThroughputMeter.Measured::streamThreadMicrosPerEvent)

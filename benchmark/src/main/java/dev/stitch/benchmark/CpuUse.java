@@ -1,5 +1,6 @@
 package dev.stitch.benchmark;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -11,10 +12,14 @@ import java.lang.management.ThreadMXBean;
  *
  * @param processNanos      CPU time of every thread of the process
  * @param streamThreadNanos CPU time of the application's stream threads alone
+ * @param compilingMillis   time the JIT compilers spent compiling, in this process: while they
+ *                          compile, on two cores, they take CPU from the stream thread, whose code
+ *                          runs slower until they are done
  */
-record CpuUse(long processNanos, long streamThreadNanos) {
+record CpuUse(long processNanos, long streamThreadNanos, long compilingMillis) {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final CompilationMXBean COMPILATION = ManagementFactory.getCompilationMXBean();
 
     /** What the process and {@code applicationId}'s stream threads have used up to now. */
     static CpuUse of(String applicationId) {
@@ -26,11 +31,17 @@ record CpuUse(long processNanos, long streamThreadNanos) {
             }
         }
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        return new CpuUse(os.getProcessCpuTime(), streamThreads);
+        return new CpuUse(os.getProcessCpuTime(), streamThreads, compilingMillisSoFar());
+    }
+
+    /** The JIT compilers' time so far, summed over their threads. */
+    static long compilingMillisSoFar() {
+        return COMPILATION.getTotalCompilationTime();
     }
 
     CpuUse since(CpuUse earlier) {
-        return new CpuUse(processNanos - earlier.processNanos, streamThreadNanos - earlier.streamThreadNanos);
+        return new CpuUse(processNanos - earlier.processNanos, streamThreadNanos - earlier.streamThreadNanos,
+                compilingMillis - earlier.compilingMillis);
     }
 
     double processMicrosPer(long events) {

@@ -103,9 +103,7 @@ public final class StitchBenchmark {
             progress(String.format("produced in %s; mean JSON size %.0f B, mean Avro record %.0f B",
                     BenchmarkReport.seconds(input.took()), input.meanJsonBytes(), input.meanRecordBytes()));
 
-            for (Contender contender : contenders.both(WARM_UP, options.baselineFirst())) {
-                warmUp(contender, admin, bootstrap, input);
-            }
+            WarmUp warmUp = warmUp(contenders, admin, bootstrap, input);
             Map<String, ContenderResult> results = new LinkedHashMap<>();
             FlightRecording recording = options.jfr() == null ? null : FlightRecording.start(options.jfr());
             if (recording != null) {
@@ -146,7 +144,7 @@ public final class StitchBenchmark {
             for (Map.Entry<String, ContenderResult> result : results.entrySet()) {
                 result.setValue(latencyPhase(result.getValue(), latencyRate, admin, bootstrap, registry, index++));
             }
-            new BenchmarkReport(System.out).print(options, latencyRate, input, traffic.tally(), streamsConfig(bootstrap, "report"),
+            new BenchmarkReport(System.out).print(options, warmUp, latencyRate, input, traffic.tally(), streamsConfig(bootstrap, "report"),
                     List.copyOf(results.values()), larger);
             if (recorded != null) {
                 printProfiles(recorded, contenders);
@@ -243,13 +241,33 @@ public final class StitchBenchmark {
     }
 
     /**
-     * Runs the application over the first events under a throw-away id and output topics, so that the
-     * measured runs find the JIT done with the code they share, whichever runs first.
+     * Runs both applications over the first events under throw-away ids and output topics, pass after
+     * pass, until a pass finds the JIT compilers nearly idle: the measured rounds then run compiled code
+     * and do not share the two cores with the compilers, whichever application runs first and however
+     * much code it has.
      */
-    private void warmUp(Contender contender, Admin admin, String bootstrap, InputLoader.Loaded input) throws Exception {
+    private WarmUp warmUp(Contenders contenders, Admin admin, String bootstrap, InputLoader.Loaded input) throws Exception {
         if (options.warmUpEvents() == 0) {
-            return;
+            return WarmUp.NONE;
         }
+        for (int pass = 1; ; pass++) {
+            long compiledBefore = CpuUse.compilingMillisSoFar();
+            long startedAt = System.nanoTime();
+            for (Contender contender : contenders.both(warmUpName(pass), options.baselineFirst())) {
+                warmUp(contender, admin, bootstrap, input);
+            }
+            WarmUp warmUp = new WarmUp(pass, Duration.ofMillis(CpuUse.compilingMillisSoFar() - compiledBefore),
+                    Duration.ofNanos(System.nanoTime() - startedAt));
+            progress("warm-up pass " + pass + ": the JIT compiled for " + BenchmarkReport.seconds(warmUp.lastPassCompiling())
+                    + " of its " + BenchmarkReport.seconds(warmUp.lastPassTook()));
+            if (warmUp.settled() || pass == WarmUp.MAX_PASSES) {
+                return warmUp;
+            }
+        }
+    }
+
+    /** Runs the application over the first events under a throw-away id and output topics. */
+    private void warmUp(Contender contender, Admin admin, String bootstrap, InputLoader.Loaded input) throws Exception {
         long warmUpEvents = Math.min(options.warmUpEvents(), input.events());
         progress("warm-up: " + contender.name() + " over the first " + BenchmarkReport.n(warmUpEvents) + " events (not measured)");
         Map<TopicPartition, Long> targets = new HashMap<>();
@@ -274,13 +292,20 @@ public final class StitchBenchmark {
                 OutputCounter.written(admin, contender.applicationId(), contender.outputTopics()));
     }
 
+    private static String warmUpName(int pass) {
+        return WARM_UP + pass + ".";
+    }
+
     /** Round 1 uses the product's topic names; later rounds and the warm-up put their name in front. */
     private static String roundName(int round) {
         return round == 1 ? "" : "round" + round + ".";
     }
 
     private List<String> runNames() {
-        List<String> names = new ArrayList<>(List.of(WARM_UP));
+        List<String> names = new ArrayList<>();
+        for (int pass = 1; pass <= WarmUp.MAX_PASSES; pass++) {
+            names.add(warmUpName(pass));
+        }
         for (int round = 1; round <= options.rounds(); round++) {
             names.add(roundName(round));
         }
