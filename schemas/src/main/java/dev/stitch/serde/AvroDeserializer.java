@@ -7,13 +7,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityResult;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.io.FastReaderBuilder;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
@@ -31,13 +32,16 @@ import org.apache.kafka.common.serialization.Deserializer;
  * be reached is a {@link SchemaRegistryException} instead: the record is fine, and must not be dead-lettered.
  *
  * <p>Thread-safe: readers are built once per writer schema id and shared; each thread reuses its decoder.
+ * They are Avro's fast readers, which resolve the writer schema against the class's once, when built,
+ * instead of on every record as {@code SpecificDatumReader} does: a record decodes in about half the
+ * time. Avro turns them on only for its own data models, so this class builds them itself.
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
     private final Class<T> type;
     private final SchemaRegistry registry;
     private final Schema readerSchema;
-    private final GeneratedClassesData data;
+    private final FastReaderBuilder fastReaders;
     private final ConcurrentMap<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
     private final ThreadLocal<BinaryDecoder> decoders =
             ThreadLocal.withInitial(() -> DecoderFactory.get().binaryDecoder(new byte[0], null));
@@ -45,8 +49,9 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     public AvroDeserializer(Class<T> type, SchemaRegistry registry) {
         this.type = Objects.requireNonNull(type, "type");
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.data = GeneratedClassesData.forRecordClass(type);
+        GeneratedClassesData data = GeneratedClassesData.forRecordClass(type);
         this.readerSchema = data.getSchema(type);
+        this.fastReaders = new FastReaderBuilder(data);
     }
 
     @Override
@@ -76,12 +81,16 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
                 bytes, offset + WireFormat.HEADER_SIZE, length - WireFormat.HEADER_SIZE, decoders.get());
         T record;
         boolean trailingBytes;
+        // The bound on what all collections of one record may allocate, which Avro's own readers set.
+        SystemLimitException.beginCollectionAllocationScope();
         try {
             record = reader.read(null, decoder);
             trailingBytes = !decoder.isEnd();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("A record on topic '" + topic + "' is not valid Avro for writer schema id "
                     + writerId + " (read as " + type.getSimpleName() + "): " + e, e);
+        } finally {
+            SystemLimitException.endCollectionAllocationScope();
         }
         if (trailingBytes) {
             throw new SerializationException("A record on topic '" + topic + "' has bytes left over after its Avro data for "
@@ -115,7 +124,13 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
             throw new SerializationException("A record on topic '" + topic + "' was written with schema id " + writerId
                     + " (" + writerSchema.getFullName() + "), which cannot be read as " + type.getName() + ": " + problems);
         }
-        DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, data);
+        DatumReader<T> reader;
+        try {
+            reader = fastReaders.createDatumReader(writerSchema, readerSchema);
+        } catch (IOException e) {
+            throw new SerializationException("No reader could be built for writer schema id " + writerId + " ("
+                    + writerSchema.getFullName() + ") as " + type.getName() + ": " + e, e);
+        }
         DatumReader<T> raced = readersByWriterId.putIfAbsent(writerId, reader);
         return raced != null ? raced : reader;
     }

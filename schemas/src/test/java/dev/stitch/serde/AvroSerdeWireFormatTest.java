@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.internal.UserState;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -97,6 +98,19 @@ class AvroSerdeWireFormatTest {
         assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, Arrays.copyOf(bytes, bytes.length + 3)))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("bytes left over");
+    }
+
+    @Test
+    void deserializerRejectsAnArrayLengthBeyondTheRecordWithoutAllocatingIt() {
+        AvroSerde<UserState> states = new AvroSerde<>(UserState.class, new SingleSchemaRegistry(SCHEMA_ID, UserState.getClassSchema()));
+        // Header; lastSequence, maxEventTime 0, maxMessageId "", firstSeen, lastSeen, eventCount 0, erased false;
+        // then a block of about a billion waiting events, then nothing.
+        byte[] bytes = {0x0, 0x01, 0x02, 0x03, 0x04, 0, 0, 0, 0, 0, 0, 0,
+                (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x07};
+
+        assertThatThrownBy(() -> states.deserializer().deserialize(TOPIC, bytes))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("not valid Avro");
     }
 
     @Test
