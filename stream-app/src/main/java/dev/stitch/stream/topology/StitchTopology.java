@@ -162,14 +162,17 @@ public final class StitchTopology {
     }
 
     /**
-     * Caching pays off only where one key is written again within a commit interval: an id's state, a
-     * user's state, the batch of seen messageIds being filled. Stores whose keys are written once and
-     * read by range (history, timelines) skip the cache, whose merged cache-and-store iterators would
-     * cost more than they save. The seen messages' index, beside their batches, is written beneath the cache.
+     * Caching pays off only where one key is written again within a commit interval: a user's state and
+     * profile (an event, its link and its stitched history arrive together), the batch of seen messageIds
+     * being filled. An id's state is not: a visitor's events come seconds apart, so the cache merged
+     * almost none of its writes and cost a sorted-map look-up on every get and put. Stores whose keys are
+     * written once and read by range (history, timelines) skip the cache too, whose merged
+     * cache-and-store iterators would cost more than they save. The seen messages' index, beside their
+     * batches, is written beneath the cache.
      */
     private static void addStores(StreamsBuilder builder, StitchSettings settings, StitchSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.IDENTITIES_STORE),
-                Serdes.String(), serdes.identityState()).withCachingEnabled());
+                Serdes.String(), serdes.identityState()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.ANONYMOUS_HISTORY_STORE),
                 Serdes.Bytes(), serdes.segmentEvent()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_LINKS_STORE),
