@@ -38,17 +38,19 @@ final class AnonymousHistoryBuffer {
     private static final Comparator<HeldEvent> BY_ARRIVAL = Comparator.comparingLong(HeldEvent::getArrival);
 
     private final KeyValueStore<Bytes, SegmentEvent> history;
+    private final HeldEvents heldEvents;
     private final int maxEventsPerId;
     private final int heldMaxChars;
 
     /** The buffer over the identity stage's history store, as seen from one of its processors. */
-    static AnonymousHistoryBuffer open(ProcessingContext context, StitchSettings settings) {
-        return new AnonymousHistoryBuffer(context.getStateStore(Catalogue.ANONYMOUS_HISTORY_STORE), settings.historyMaxEventsPerId(),
-                heldCharsWithin(settings.limits().maxRecordBytes()));
+    static AnonymousHistoryBuffer open(ProcessingContext context, StitchSettings settings, HeldEvents heldEvents) {
+        return new AnonymousHistoryBuffer(context.getStateStore(Catalogue.ANONYMOUS_HISTORY_STORE), heldEvents,
+                settings.historyMaxEventsPerId(), heldCharsWithin(settings.limits().maxRecordBytes()));
     }
 
-    AnonymousHistoryBuffer(KeyValueStore<Bytes, SegmentEvent> history, int maxEventsPerId, int heldMaxChars) {
+    AnonymousHistoryBuffer(KeyValueStore<Bytes, SegmentEvent> history, HeldEvents heldEvents, int maxEventsPerId, int heldMaxChars) {
         this.history = history;
+        this.heldEvents = heldEvents;
         this.maxEventsPerId = maxEventsPerId;
         this.heldMaxChars = heldMaxChars;
     }
@@ -66,15 +68,19 @@ final class AnonymousHistoryBuffer {
         return Math.min(HELD_MAX_CHARS, maxRecordBytes / 4 / 3);
     }
 
-    /** Buffers an event that arrived at {@code arrival}; returns how many older events the size bound pushed out. */
-    int append(String anonymousId, IdentityState state, SegmentEvent event, long arrival) {
+    /**
+     * Buffers an event that arrived at {@code arrival}; returns how many older events the size bound pushed out.
+     *
+     * @param arrivedAs the record it arrived in, when its body can be copied ({@link HeldEvents}); else null
+     */
+    int append(String anonymousId, IdentityState state, SegmentEvent event, byte[] arrivedAs, long arrival) {
         int evicted = 0;
         while (state.getBufferedCount() >= maxEventsPerId && state.getBufferedCount() > 0) {
             evicted += dropOldest(anonymousId, state);
         }
-        if (mayHold(state, event)) {
+        HeldEvent entry = HeldEvents.hold(arrival, event, arrivedAs);
+        if (mayHold(state, entry)) {
             List<HeldEvent> held = new ArrayList<>(state.getHeld());
-            HeldEvent entry = new HeldEvent(arrival, event);
             int at = 0;
             while (at < held.size() && held.get(at).getArrival() <= arrival) {
                 at++;
@@ -92,9 +98,9 @@ final class AnonymousHistoryBuffer {
         return evicted;
     }
 
-    /** Removes the id's buffered events and returns them in arrival order. */
-    List<SegmentEvent> drain(String anonymousId, IdentityState state) {
-        return drainArrivedFrom(anonymousId, state, Long.MIN_VALUE);
+    /** Removes the id's buffered events, unread. */
+    void discard(String anonymousId, IdentityState state) {
+        removeAll(anonymousId, state);
     }
 
     /**
@@ -102,7 +108,18 @@ final class AnonymousHistoryBuffer {
      * {@code notBefore}: older ones are past the history's retention even when the expiry sweep has not
      * reached them yet (R12), and are dropped with the rest.
      */
-    List<SegmentEvent> drainArrivedFrom(String anonymousId, IdentityState state, long notBefore) {
+    List<BufferedEvent> drainArrivedFrom(String anonymousId, IdentityState state, long notBefore) {
+        List<BufferedEvent> events = new ArrayList<>(state.getBufferedCount());
+        for (HeldEvent entry : removeAll(anonymousId, state)) {
+            if (entry.getArrival() >= notBefore) {
+                events.add(heldEvents.released(entry));
+            }
+        }
+        return events;
+    }
+
+    /** Removes the id's buffered events and returns them, held and stored alike, in arrival order. */
+    private List<HeldEvent> removeAll(String anonymousId, IdentityState state) {
         if (state.getBufferedCount() == 0) {
             return List.of();
         }
@@ -119,14 +136,8 @@ final class AnonymousHistoryBuffer {
             keys.forEach(history::delete);
             all.sort(BY_ARRIVAL);
         }
-        List<SegmentEvent> events = new ArrayList<>(all.size());
-        for (HeldEvent entry : all) {
-            if (entry.getArrival() >= notBefore) {
-                events.add(entry.getEvent());
-            }
-        }
         empty(state);
-        return events;
+        return all;
     }
 
     /**
@@ -210,14 +221,14 @@ final class AnonymousHistoryBuffer {
     }
 
     /** The id's next event goes into its state while none waits in the store and the state stays within its bounds. */
-    private boolean mayHold(IdentityState state, SegmentEvent event) {
+    private boolean mayHold(IdentityState state, HeldEvent next) {
         List<HeldEvent> held = state.getHeld();
         if (hasStored(state) || held.size() >= IdentityStage.HISTORY_HELD_IN_STATE) {
             return false;
         }
-        long chars = event.getJson().length();
+        long chars = HeldEvents.size(next);
         for (HeldEvent entry : held) {
-            chars += entry.getEvent().getJson().length();
+            chars += HeldEvents.size(entry);
         }
         return chars <= heldMaxChars;
     }

@@ -7,6 +7,7 @@ import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.stream.config.ConflictPolicy;
 import dev.stitch.stream.metrics.StitchMetrics;
+import dev.stitch.stream.state.OutgoingEvent;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
@@ -58,12 +59,12 @@ final class IdentityLinker {
         String previous = state.getUserId();
         if (previous == null) {
             int buffered = state.getBufferedCount();
-            List<SegmentEvent> withinRetention = history.drainArrivedFrom(anonymousId, state, time - retentionMs);
+            List<BufferedEvent> withinRetention = history.drainArrivedFrom(anonymousId, state, time - retentionMs);
             metrics.historyExpired(buffered - withinRetention.size());
-            List<TimelineEvent> stitched = new ArrayList<>(withinRetention.size());
-            for (SegmentEvent event : withinRetention) {
-                if (event.getReceivedAt().toEpochMilli() > cutOff) {
-                    stitched.add(forUser(event, userId, true));
+            List<OutgoingEvent> stitched = new ArrayList<>(withinRetention.size());
+            for (BufferedEvent event : withinRetention) {
+                if (event.event().getReceivedAt().toEpochMilli() > cutOff) {
+                    stitched.add(new OutgoingEvent(forUser(event.event(), userId, true), event.arrivedAs()));
                 }
             }
             if (!stitched.isEmpty()) {

@@ -1,7 +1,6 @@
 package dev.stitch.stream.identity;
 
 import dev.stitch.schema.IdentityChange;
-import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.LinkCommand;
 import dev.stitch.schema.internal.UserAlias;
 import dev.stitch.schema.internal.UserNameChange;
@@ -29,7 +28,7 @@ public sealed interface IdentityOutput
      * The buffered history a link stitches onto a user (R2), in arrival order, sent on together ahead
      * of the linking event; keyed by canonical userId.
      */
-    record StitchedHistory(List<TimelineEvent> events) implements IdentityOutput {
+    record StitchedHistory(List<OutgoingEvent> events) implements IdentityOutput {
     }
 
     /** Activity of a not-yet-linked anonymous id (R11); keyed by that id. */

@@ -17,6 +17,7 @@ import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.state.OutgoingEvent;
 import dev.stitch.stream.state.SeenMessages;
+import dev.stitch.stream.state.StitchSerdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -49,6 +50,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
     public static final int HISTORY_HELD_IN_STATE = 8;
 
     private final StitchSettings settings;
+    private final HeldEvents heldEvents;
     private ProcessorContext<String, IdentityOutput> context;
     private KeyValueStore<String, IdentityState> identities;
     private AnonymousHistoryBuffer history;
@@ -56,8 +58,9 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
     private HistorySweep sweep;
     private StitchMetrics metrics;
 
-    public IdentityStage(StitchSettings settings) {
+    public IdentityStage(StitchSettings settings, StitchSerdes serdes) {
         this.settings = settings;
+        this.heldEvents = new HeldEvents(serdes, settings.topics().raw());
     }
 
     @Override
@@ -65,7 +68,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         this.context = context;
         metrics = StitchMetrics.of(context);
         identities = context.getStateStore(Catalogue.IDENTITIES_STORE);
-        history = AnonymousHistoryBuffer.open(context, settings);
+        history = AnonymousHistoryBuffer.open(context, settings, heldEvents);
         KeyValueStore<Bytes, byte[]> seen = context.getStateStore(Catalogue.SEEN_MESSAGES_STORE);
         deduplicator = new Deduplicator(seen, SeenMessages.within(seen), settings.dedupWindow(), Deduplicator.MAX_BATCH_BYTES);
         sweep = new HistorySweep(identities, history, SWEEP_SLICE);
@@ -120,7 +123,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         if (state == null) {
             state = AnonymousHistoryBuffer.newState();
         }
-        metrics.historyExpired(history.append(anonymousId, state, event, arrival));
+        metrics.historyExpired(history.append(anonymousId, state, event, record.value().arrivedAs(), arrival));
         identities.put(anonymousId, state);
         out.send(anonymousId, new IdentityOutput.Anonymous(new OutgoingEvent(new TimelineEvent(null, null, false, false, event),
                 record.value().arrivedAs())));

@@ -15,6 +15,7 @@ import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.metrics.StitchMetrics;
 import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.state.OutgoingEvent;
+import dev.stitch.stream.state.StitchSerdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -30,21 +31,23 @@ import java.time.Instant;
 public final class LinkAnswers implements Processor<String, LinkAnswer, String, IdentityOutput> {
 
     private final StitchSettings settings;
+    private final HeldEvents heldEvents;
     private ProcessorContext<String, IdentityOutput> context;
     private KeyValueStore<String, IdentityState> identities;
     private AnonymousHistoryBuffer history;
     private IdentityLinker linker;
     private StitchMetrics metrics;
 
-    public LinkAnswers(StitchSettings settings) {
+    public LinkAnswers(StitchSettings settings, StitchSerdes serdes) {
         this.settings = settings;
+        this.heldEvents = new HeldEvents(serdes, settings.topics().raw());
     }
 
     @Override
     public void init(ProcessorContext<String, IdentityOutput> context) {
         this.context = context;
         identities = context.getStateStore(Catalogue.IDENTITIES_STORE);
-        history = AnonymousHistoryBuffer.open(context, settings);
+        history = AnonymousHistoryBuffer.open(context, settings, heldEvents);
         metrics = StitchMetrics.of(context);
         linker = new IdentityLinker(identities, history, settings.historyRetention(), settings.conflictPolicy(), metrics);
     }
@@ -69,7 +72,7 @@ public final class LinkAnswers implements Processor<String, LinkAnswer, String, 
             }
             return;
         }
-        history.drain(anonymousId, state);
+        history.discard(anonymousId, state);
         identities.delete(anonymousId);
         metrics.erased();
         out.send(anonymousId, new IdentityOutput.Change(Erasure.change(anonymousId, erased, answer.getMessageId(),

@@ -84,7 +84,7 @@ public final class StitchTopology {
         // 3. Identity stage, keyed by anonymous id (else userId): dedup, claim links, stitch, route.
         StageOutputs.Identified identified = StageOutputs.Identified.of(decoded.keyed()
                 .merge(rekeyed, Named.as("events-by-identity"))
-                .process(() -> new IdentityStage(settings), Named.as("identity"), withDedup(IDENTITY_STORES)));
+                .process(() -> new IdentityStage(settings, serdes), Named.as("identity"), withDedup(IDENTITY_STORES)));
 
         // 4. An alias's previousId is looked up where it lives: an anonymous id is claimed like any link,
         //    a user id is merged. Merges and erasures change the user-name graph on its one partition, in
@@ -110,7 +110,7 @@ public final class StitchTopology {
                 .process(() -> new LinkClaims(settings), Named.as("claim-link"), Catalogue.USER_LINKS_STORE,
                         Catalogue.ERASED_USERS_STORE, Catalogue.MERGED_USERS_STORE)
                 .repartition(Repartitioned.with(serdes.internalKey(), serdes.internalValue(serdes.linkAnswer())).withName(Catalogue.LINK_ANSWERS))
-                .process(() -> new LinkAnswers(settings), Named.as("answer-link"), IDENTITY_STORES);
+                .process(() -> new LinkAnswers(settings, serdes), Named.as("answer-link"), IDENTITY_STORES);
 
         StageOutputs.Published outputs = StageOutputs.Published.of(identified.rest()
                 .merge(linked.merge(merged.rest(), Named.as("link-and-merge-outputs")), Named.as("identity-outputs")));
@@ -143,8 +143,9 @@ public final class StitchTopology {
                         Named.as("encode-own-user-event"));
         KStream<String, byte[]> stitchedHistory = outputs.stitchedHistory()
                 .mapValues(IdentityOutput.StitchedHistory::events, Named.as("stitched-history"))
-                .process(() -> new StitchedHistoryEncoder(serdes.timelineEvent().serializer(), serdes.stitchedEvents().serializer(),
-                        topics.timeline(), Catalogue.EVENTS_BY_USER, settings.limits().maxRecordBytes()), Named.as("encode-stitched-history"));
+                .process(() -> new StitchedHistoryEncoder(serdes.timelineEvent().serializer(), serdes.wireSchemas(),
+                        serdes.stitchedEvents().serializer(), topics.timeline(), Catalogue.EVENTS_BY_USER, settings.limits().maxRecordBytes()),
+                        Named.as("encode-stitched-history"));
         outputs.toUser()
                 .mapValues(IdentityOutput.ToUser::event, Named.as("user-event"))
                 .process(() -> new TimelineEventEncoder(serdes.timelineEvent().serializer(), serdes.wireSchemas(), topics.timeline()),

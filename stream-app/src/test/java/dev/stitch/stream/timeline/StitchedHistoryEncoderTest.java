@@ -5,6 +5,7 @@ import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.StitchedEvent;
 import dev.stitch.schema.internal.StitchedEvents;
 import dev.stitch.serde.SchemaRegistries;
+import dev.stitch.stream.state.OutgoingEvent;
 import dev.stitch.stream.state.StitchSerdes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -42,6 +43,17 @@ class StitchedHistoryEncoderTest {
     }
 
     @Test
+    void anEventThatArrivedInTheApplicationsOwnSchemaIsCarriedAsTheSerializerWouldWriteIt() {
+        TimelineEvent event = event(0, 100);
+        byte[] arrivedAs = serdes.segmentEvent().serializer().serialize("stitch.raw", event.getEvent());
+        List<MockProcessorContext.CapturedForward<? extends String, ? extends byte[]>> sent =
+                encodeOutgoing(List.of(new OutgoingEvent(event, arrivedAs)), 1 << 20);
+
+        List<StitchedEvent> carried = decode(sent.get(0)).getEvents();
+        assertThat(Utils.toArray(carried.get(0).getEvent())).isEqualTo(serdes.timelineEvent().serializer().serialize(TIMELINE, event));
+    }
+
+    @Test
     void historyOverTheRecordBoundIsSplitInOrderAndNothingIsLost() {
         List<TimelineEvent> history = events(30, 2_000);
         List<MockProcessorContext.CapturedForward<? extends String, ? extends byte[]>> sent = encode(history, 16 * 1024);
@@ -69,8 +81,13 @@ class StitchedHistoryEncoderTest {
     }
 
     private List<MockProcessorContext.CapturedForward<? extends String, ? extends byte[]>> encode(List<TimelineEvent> history, int maxRecordBytes) {
+        return encodeOutgoing(history.stream().map(OutgoingEvent::encoded).toList(), maxRecordBytes);
+    }
+
+    private List<MockProcessorContext.CapturedForward<? extends String, ? extends byte[]>> encodeOutgoing(List<OutgoingEvent> history,
+                                                                                                         int maxRecordBytes) {
         MockProcessorContext<String, byte[]> context = new MockProcessorContext<>();
-        StitchedHistoryEncoder encoder = new StitchedHistoryEncoder(serdes.timelineEvent().serializer(),
+        StitchedHistoryEncoder encoder = new StitchedHistoryEncoder(serdes.timelineEvent().serializer(), serdes.wireSchemas(),
                 serdes.stitchedEvents().serializer(), TIMELINE, "events-by-user", maxRecordBytes);
         encoder.init(context);
         encoder.process(new Record<>("alice", history, 1_000L));

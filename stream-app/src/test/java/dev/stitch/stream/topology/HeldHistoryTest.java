@@ -1,14 +1,20 @@
 package dev.stitch.stream.topology;
 
+import dev.stitch.schema.SegmentEvent;
+import dev.stitch.schema.TimelineEvent;
+import dev.stitch.schema.internal.HeldEvent;
 import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.identity.IdentityStage;
 import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.state.UserTimeKey;
 import dev.stitch.stream.topology.StitchDriver.Emitted;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,7 +46,7 @@ class HeldHistoryTest {
                     .send(page("h2", "pixel-1", "Pricing", at(2)))
                     .send(page("h3", "pixel-1", "Signup", at(3)));
 
-            assertThat(state(stitch, "pixel-1").getHeld()).extracting(held -> held.getEvent().getMessageId())
+            assertThat(state(stitch, "pixel-1").getHeld()).extracting(held -> heldEvent(stitch, held).getMessageId())
                     .containsExactly("h1", "h2", "h3");
             assertThat(stored(stitch, "pixel-1")).as("no store entry of its own").isZero();
 
@@ -53,6 +59,44 @@ class HeldHistoryTest {
                     new Emitted("alice", "i1", 4L, false, false));
             assertThat(state(stitch, "pixel-1").getHeld()).isEmpty();
             assertThat(state(stitch, "pixel-1").getBufferedCount()).isZero();
+        }
+    }
+
+    /** A held event is the record it arrived in, copied into and out of its id's state, and it is stitched as it arrived. */
+    @Test
+    void aHeldEventIsTheRecordItArrivedIn() {
+        try (var stitch = new StitchDriver()) {
+            SegmentEvent home = page("h1", "pixel-1", "Home", at(1));
+            stitch.send(home);
+
+            assertThat(state(stitch, "pixel-1").getHeld()).singleElement().satisfies(held ->
+                    assertThat(Utils.toArray((ByteBuffer) held.getEvent()))
+                            .isEqualTo(stitch.serdes().segmentEvent().serializer().serialize(StitchSettings.defaults().topics().raw(), home)));
+
+            stitch.send(identify("i1", "alice", "pixel-1", at(2))).settle();
+
+            assertThat(stitch.timelineRecords()).first().satisfies(record -> {
+                assertThat(record.value().getEvent()).isEqualTo(home);
+                assertThat(record.value().getStitched()).isTrue();
+            });
+        }
+    }
+
+    /** A state written before held events were kept as bytes holds them decoded; the link stitches them all the same. */
+    @Test
+    void aDecodedHeldEventIsStitchedAsWell() {
+        try (var stitch = new StitchDriver()) {
+            SegmentEvent home = page("h1", "pixel-1", "Home", at(1));
+            KeyValueStore<String, IdentityState> identities = stitch.store(Catalogue.IDENTITIES_STORE);
+            identities.put("pixel-1", new IdentityState(null, 1, at(1).toEpochMilli(),
+                    new ArrayList<>(List.of(new HeldEvent(at(1).toEpochMilli(), home)))));
+
+            stitch.send(identify("i1", "alice", "pixel-1", at(2))).settle();
+
+            List<TimelineEvent> timeline = stitch.timelineRecords().stream().map(TestRecord::value).toList();
+            assertThat(timeline).extracting(event -> event.getEvent().getMessageId()).containsExactly("h1", "i1");
+            assertThat(timeline.get(0).getEvent()).isEqualTo(home);
+            assertThat(timeline.get(0).getStitched()).isTrue();
         }
     }
 
@@ -173,6 +217,13 @@ class HeldHistoryTest {
     }
 
     private record Sent(String messageId, int eventTime) {
+    }
+
+    /** A held event decoded, whether its state holds it as bytes or decoded. */
+    private static SegmentEvent heldEvent(StitchDriver stitch, HeldEvent held) {
+        return held.getEvent() instanceof ByteBuffer bytes
+                ? stitch.serdes().segmentEvent().deserializer().deserialize(StitchSettings.defaults().topics().raw(), Utils.toArray(bytes))
+                : (SegmentEvent) held.getEvent();
     }
 
     private static IdentityState state(StitchDriver stitch, String id) {
