@@ -14,7 +14,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The events of anonymous ids not yet linked to a user (R2), held until a link stitches them onto
@@ -109,10 +111,19 @@ final class AnonymousHistoryBuffer {
      * reached them yet (R12), and are dropped with the rest.
      */
     List<BufferedEvent> drainArrivedFrom(String anonymousId, IdentityState state, long notBefore) {
+        // The held events are decoded before anything is removed: one that cannot be read (its schema
+        // gone from the registry) fails the call with the buffer as it was, not half emptied.
+        Map<HeldEvent, BufferedEvent> held = new IdentityHashMap<>();
+        for (HeldEvent entry : state.getHeld()) {
+            if (entry.getArrival() >= notBefore) {
+                held.put(entry, heldEvents.released(entry));
+            }
+        }
         List<BufferedEvent> events = new ArrayList<>(state.getBufferedCount());
         for (HeldEvent entry : removeAll(anonymousId, state)) {
             if (entry.getArrival() >= notBefore) {
-                events.add(heldEvents.released(entry));
+                BufferedEvent decoded = held.get(entry);
+                events.add(decoded != null ? decoded : heldEvents.released(entry));
             }
         }
         return events;

@@ -4,11 +4,13 @@ import dev.stitch.schema.SegmentEvent;
 import dev.stitch.schema.TimelineEvent;
 import dev.stitch.schema.internal.HeldEvent;
 import dev.stitch.schema.internal.IdentityState;
+import dev.stitch.serde.WireFormat;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.identity.IdentityStage;
 import dev.stitch.stream.state.Catalogue;
 import dev.stitch.stream.state.UserTimeKey;
 import dev.stitch.stream.topology.StitchDriver.Emitted;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
@@ -97,6 +99,26 @@ class HeldHistoryTest {
             assertThat(timeline).extracting(event -> event.getEvent().getMessageId()).containsExactly("h1", "i1");
             assertThat(timeline.get(0).getEvent()).isEqualTo(home);
             assertThat(timeline.get(0).getStitched()).isTrue();
+        }
+    }
+
+    /** A held event that cannot be read (its schema gone from the registry) fails its link with the buffer as it was. */
+    @Test
+    void aLinkThatCannotReadAHeldEventLeavesTheBufferAsItWas() {
+        try (var stitch = new StitchDriver()) {
+            byte[] unknownSchema = {WireFormat.MAGIC_BYTE, 0, 0, 0x27, 0x0F, 2, 4, 6};
+            KeyValueStore<String, IdentityState> identities = stitch.store(Catalogue.IDENTITIES_STORE);
+            identities.put("pixel-1", new IdentityState(null, 2, at(1).toEpochMilli(),
+                    new ArrayList<>(List.of(new HeldEvent(at(1).toEpochMilli(), ByteBuffer.wrap(unknownSchema))))));
+            KeyValueStore<Bytes, SegmentEvent> history = stitch.store(Catalogue.ANONYMOUS_HISTORY_STORE);
+            history.put(UserTimeKey.of("pixel-1", at(2).toEpochMilli(), "h2"), page("h2", "pixel-1", "Pricing", at(2)));
+
+            stitch.send(identify("i1", "alice", "pixel-1", at(3))).settle();
+
+            assertThat(stitch.deadLetters()).as("the link that could not be made").isNotEmpty();
+            assertThat(stored(stitch, "pixel-1")).as("the stored event still waits").isEqualTo(1);
+            assertThat(state(stitch, "pixel-1").getHeld()).hasSize(1);
+            assertThat(state(stitch, "pixel-1").getBufferedCount()).isEqualTo(2);
         }
     }
 
