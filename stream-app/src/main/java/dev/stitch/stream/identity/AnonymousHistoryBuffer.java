@@ -5,6 +5,7 @@ import dev.stitch.schema.internal.HeldEvent;
 import dev.stitch.schema.internal.IdentityState;
 import dev.stitch.stream.config.StitchSettings;
 import dev.stitch.stream.state.Catalogue;
+import dev.stitch.stream.state.StitchSerdes;
 import dev.stitch.stream.state.UserTimeKey;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -45,9 +46,10 @@ final class AnonymousHistoryBuffer {
     private final int heldMaxChars;
 
     /** The buffer over the identity stage's history store, as seen from one of its processors. */
-    static AnonymousHistoryBuffer open(ProcessingContext context, StitchSettings settings, HeldEvents heldEvents) {
-        return new AnonymousHistoryBuffer(context.getStateStore(Catalogue.ANONYMOUS_HISTORY_STORE), heldEvents,
-                settings.historyMaxEventsPerId(), heldCharsWithin(settings.limits().maxRecordBytes()));
+    static AnonymousHistoryBuffer open(ProcessingContext context, StitchSettings settings, StitchSerdes serdes) {
+        return new AnonymousHistoryBuffer(context.getStateStore(Catalogue.ANONYMOUS_HISTORY_STORE),
+                new HeldEvents(serdes, settings.topics().raw()), settings.historyMaxEventsPerId(),
+                heldCharsWithin(settings.limits().maxRecordBytes()));
     }
 
     AnonymousHistoryBuffer(KeyValueStore<Bytes, SegmentEvent> history, HeldEvents heldEvents, int maxEventsPerId, int heldMaxChars) {

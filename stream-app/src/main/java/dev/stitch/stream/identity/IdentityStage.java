@@ -50,7 +50,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
     public static final int HISTORY_HELD_IN_STATE = 8;
 
     private final StitchSettings settings;
-    private final HeldEvents heldEvents;
+    private final StitchSerdes serdes;
     private ProcessorContext<String, IdentityOutput> context;
     private KeyValueStore<String, IdentityState> identities;
     private AnonymousHistoryBuffer history;
@@ -60,7 +60,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
 
     public IdentityStage(StitchSettings settings, StitchSerdes serdes) {
         this.settings = settings;
-        this.heldEvents = new HeldEvents(serdes, settings.topics().raw());
+        this.serdes = serdes;
     }
 
     @Override
@@ -68,7 +68,7 @@ public final class IdentityStage implements Processor<String, Decoded.Event, Str
         this.context = context;
         metrics = StitchMetrics.of(context);
         identities = context.getStateStore(Catalogue.IDENTITIES_STORE);
-        history = AnonymousHistoryBuffer.open(context, settings, heldEvents);
+        history = AnonymousHistoryBuffer.open(context, settings, serdes);
         KeyValueStore<Bytes, byte[]> seen = context.getStateStore(Catalogue.SEEN_MESSAGES_STORE);
         deduplicator = new Deduplicator(seen, SeenMessages.within(seen), settings.dedupWindow(), Deduplicator.MAX_BATCH_BYTES);
         sweep = new HistorySweep(identities, history, SWEEP_SLICE);

@@ -31,7 +31,7 @@ import java.time.Instant;
 public final class LinkAnswers implements Processor<String, LinkAnswer, String, IdentityOutput> {
 
     private final StitchSettings settings;
-    private final HeldEvents heldEvents;
+    private final StitchSerdes serdes;
     private ProcessorContext<String, IdentityOutput> context;
     private KeyValueStore<String, IdentityState> identities;
     private AnonymousHistoryBuffer history;
@@ -40,14 +40,14 @@ public final class LinkAnswers implements Processor<String, LinkAnswer, String, 
 
     public LinkAnswers(StitchSettings settings, StitchSerdes serdes) {
         this.settings = settings;
-        this.heldEvents = new HeldEvents(serdes, settings.topics().raw());
+        this.serdes = serdes;
     }
 
     @Override
     public void init(ProcessorContext<String, IdentityOutput> context) {
         this.context = context;
         identities = context.getStateStore(Catalogue.IDENTITIES_STORE);
-        history = AnonymousHistoryBuffer.open(context, settings, heldEvents);
+        history = AnonymousHistoryBuffer.open(context, settings, serdes);
         metrics = StitchMetrics.of(context);
         linker = new IdentityLinker(identities, history, settings.historyRetention(), settings.conflictPolicy(), metrics);
     }
