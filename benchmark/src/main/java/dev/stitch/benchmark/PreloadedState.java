@@ -123,7 +123,7 @@ final class PreloadedState {
             long seenAt = System.currentTimeMillis();
             for (int partition = 0; partition < partitions; partition++) {
                 byte[] messageId = (PREFIX + "message-" + partition).getBytes(StandardCharsets.UTF_8);
-                send(producer, seenTopic, partition, SeenBatch.key(0).get(), SeenBatch.appended(null, 0, 0, messageId, seenAt), failure);
+                send(producer, seenTopic, partition, SeenBatch.key(0).get(), SeenBatch.withEntry(null, 0, 0, messageId, seenAt), failure);
                 records++;
             }
             producer.flush();

@@ -26,7 +26,7 @@ import java.util.List;
  */
 final class Deduplicator {
 
-    /** A batch's size: a few kilobytes of ids, copied on each append, one changelog record per commit. */
+    /** A batch's size: a few kilobytes of ids, one changelog record per commit. */
     static final int MAX_BATCH_BYTES = 8 * 1024;
     /** Batches expired per new batch: the backlog after a jump of time drains while the index keeps up. */
     private static final int EXPIRED_PER_NEW_BATCH = 2;
@@ -36,7 +36,7 @@ final class Deduplicator {
     private final long windowMs;
     private final int maxBatchBytes;
     private long filling;
-    /** The batch being filled, as last put, and how many of its bytes hold entries. */
+    /** The batch being filled, the array last put, and how many of its bytes hold entries. */
     private byte[] batch;
     private int filled;
     private long oldest;
@@ -83,7 +83,9 @@ final class Deduplicator {
             begin(filling + 1);
             expire();
         }
-        batch = SeenBatch.appended(batch, filled, maxBatchBytes, utf8, time);
+        // In place: the batch is not copied for each id. The record cache holds this array and is told of
+        // each change at once by the put; RocksDB and the changelog's producer copy it when it is written down.
+        batch = SeenBatch.withEntry(batch, filled, maxBatchBytes, utf8, time);
         filled += SeenBatch.entryBytes(utf8);
         batches.put(SeenBatch.key(filling), batch);
     }

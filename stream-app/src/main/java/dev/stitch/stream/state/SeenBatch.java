@@ -15,7 +15,8 @@ import java.util.List;
  *
  * <p>The size is fixed so that a batch being filled keeps its size in Kafka Streams' record cache: the
  * cache makes room by writing down entries of the store whose put made it overflow, and a put that
- * does not grow the cache never does, so the batch reaches the changelog once per commit.
+ * does not grow the cache never does, so the batch reaches the changelog once per commit. It is one
+ * array, written in place: the cache holds it and is told of each change by the put that follows.
  */
 public final class SeenBatch {
 
@@ -42,17 +43,16 @@ public final class SeenBatch {
     }
 
     /**
-     * A batch of {@code size} bytes (more if the one entry needs more) holding the first {@code filled}
-     * bytes of {@code batch} (none when it is null) and the entry after them; a copy, since the store
-     * keeps the array it was given.
+     * Writes the entry after the first {@code filled} bytes of {@code batch}, which has room for it, in
+     * place; into a new batch of {@code size} bytes (more if the one entry needs more) when
+     * {@code batch} is null.
+     *
+     * @return the batch the entry is in
      */
-    public static byte[] appended(byte[] batch, int filled, int size, byte[] utf8, long time) {
-        byte[] grown = new byte[Math.max(size, filled + entryBytes(utf8))];
-        if (batch != null) {
-            System.arraycopy(batch, 0, grown, 0, filled);
-        }
-        ByteBuffer.wrap(grown, filled, entryBytes(utf8)).putLong(time).putInt(utf8.length).put(utf8);
-        return grown;
+    public static byte[] withEntry(byte[] batch, int filled, int size, byte[] utf8, long time) {
+        byte[] into = batch != null ? batch : new byte[Math.max(size, entryBytes(utf8))];
+        ByteBuffer.wrap(into, filled, entryBytes(utf8)).putLong(time).putInt(utf8.length).put(utf8);
+        return into;
     }
 
     public static List<Entry> entries(byte[] batch) {

@@ -30,6 +30,7 @@ import java.util.Map;
  */
 public final class ProfileBook {
 
+    /** Answers each get with a copy of its own to change (a {@link dev.stitch.stream.state.WriteBackStore}). */
     private final KeyValueStore<String, UserProfile> profiles;
     private final BoundedTraits traits;
     private final TraitIndex index;
@@ -166,15 +167,9 @@ public final class ProfileBook {
     }
 
     private UserProfile profileOf(String userId) {
+        // A copy in plain, growable collections (UserProfileValues), this one's to change.
         UserProfile profile = profiles.get(userId);
-        if (profile == null) {
-            return new UserProfile(new HashMap<>(), new ArrayList<>(), new ArrayList<>(), 0L, 0L, null, null);
-        }
-        // Plain, growable collections instead of the ones Avro read back (a builder's deep copy would
-        // go through Avro's class checks, which only the serde is set up for).
-        return new UserProfile(new HashMap<>(profile.getTraits()), new ArrayList<>(profile.getAnonymousIds()),
-                new ArrayList<>(profile.getMergedIds()), profile.getUnlistedAnonymousIds(), profile.getUnlistedMergedIds(),
-                profile.getFirstTouch(), profile.getLatestTouch());
+        return profile != null ? profile : new UserProfile(new HashMap<>(), new ArrayList<>(), new ArrayList<>(), 0L, 0L, null, null);
     }
 
     private static boolean isEmpty(UserProfile profile) {

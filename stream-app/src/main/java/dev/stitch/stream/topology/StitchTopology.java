@@ -18,6 +18,9 @@ import dev.stitch.stream.state.IndexedTraits;
 import dev.stitch.stream.state.ProfileStores;
 import dev.stitch.stream.state.SeenMessages;
 import dev.stitch.stream.state.StitchSerdes;
+import dev.stitch.stream.state.UserProfileValues;
+import dev.stitch.stream.state.UserStateValues;
+import dev.stitch.stream.state.WriteBackStore;
 import dev.stitch.stream.timeline.AnonymousEventEncoder;
 import dev.stitch.stream.timeline.IdentityChangeEncoder;
 import dev.stitch.stream.timeline.ProfileBook;
@@ -165,11 +168,14 @@ public final class StitchTopology {
     /**
      * Caching pays off only where one key is written again within a commit interval: a user's state and
      * profile (an event, its link and its stitched history arrive together), the batch of seen messageIds
-     * being filled. An id's state is not: a visitor's events come seconds apart, so the cache merged
-     * almost none of its writes and cost a sorted-map look-up on every get and put. Stores whose keys are
-     * written once and read by range (history, timelines) skip the cache too, whose merged
-     * cache-and-store iterators would cost more than they save. The seen messages' index, beside their
-     * batches, is written beneath the cache.
+     * being filled. A user's state and profile are held in front of their stores by a
+     * {@link WriteBackStore}, decoded, so that no get decodes and no put encodes them, as Kafka Streams'
+     * cache of bytes did; a commit writes each changed key down once. The batch, bytes already, stays
+     * in Kafka Streams' cache. An id's state is not cached: a visitor's events come seconds apart, so a
+     * cache merged almost none of its writes and cost a look-up on every get and put. Stores whose keys
+     * are written once and read by range (history, timelines) skip caches too, whose merged iterators
+     * would cost more than they save. The seen messages' index, beside their batches, is written beneath
+     * the cache.
      */
     private static void addStores(StreamsBuilder builder, StitchSettings settings, StitchSerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.IDENTITIES_STORE),
@@ -188,8 +194,9 @@ public final class StitchTopology {
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(SeenMessages.supplier(Catalogue.SEEN_MESSAGES_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_STATE_STORE),
-                Serdes.String(), serdes.userState()).withCachingEnabled());
+        builder.addStateStore(WriteBackStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.USER_STATE_STORE),
+                Serdes.String(), serdes.userState()), new UserStateValues(),
+                WriteBackStore::stringKeyBytes, settings.limits().maxRecordBytes()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.TIMELINE_STORE),
                 Serdes.Bytes(), serdes.bytes()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.RECENT_ERASURES_STORE),
@@ -197,7 +204,8 @@ public final class StitchTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Catalogue.MERGED_TIMELINES_STORE),
                 Serdes.String(), Serdes.String()));
         ProfileStores profiles = new ProfileStores(serdes.userProfile().deserializer(), new IndexedTraits(settings.limits().ids().maxLength()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(profiles.profiles(), Serdes.String(), serdes.userProfile()).withCachingEnabled());
+        builder.addStateStore(WriteBackStore.builder(Stores.keyValueStoreBuilder(profiles.profiles(), Serdes.String(), serdes.userProfile()),
+                new UserProfileValues(), WriteBackStore::stringKeyBytes, settings.limits().maxRecordBytes()));
         builder.addStateStore(Stores.keyValueStoreBuilder(profiles.usersByTrait(), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled());
     }
 
