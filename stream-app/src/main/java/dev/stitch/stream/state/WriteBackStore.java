@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,12 +54,17 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
     private static final int ENTRY_BYTES = 80;
 
     /** A key's value as held: null when the store beneath has none, or is to have none. */
-    private static final class Held<V> {
+    private static final class Held<K, V> {
+        final K key;
         V value;
         /** Whether the value is still to be written down, and the record context it was put in. */
         boolean changed;
         ProcessorRecordContext putIn;
         int bytes;
+
+        Held(K key) {
+            this.key = key;
+        }
     }
 
     private final DecodedValues<V> values;
@@ -66,7 +72,9 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
     private final long maxBytes;
     private final int maxRecordBytes;
     /** In order of use, least recent first. */
-    private final LinkedHashMap<K, Held<V>> held = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<K, Held<K, V>> held = new LinkedHashMap<>(16, 0.75f, true);
+    /** The entries changed since the last write-down, so that a commit does not look through all held. */
+    private final List<Held<K, V>> changed = new ArrayList<>();
     private long heldBytes;
     /** The context's record context is set around each write-down; null for a context without one. */
     private InternalProcessorContext<?, ?> recordContexts;
@@ -111,7 +119,7 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
 
     @Override
     public synchronized V get(K key) {
-        Held<V> entry = held.get(key);
+        Held<K, V> entry = held.get(key);
         if (entry != null) {
             return entry.value == null ? null : values.copy(entry.value);
         }
@@ -213,18 +221,25 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
         super.close();
     }
 
-    private void hold(K key, V value, boolean changed) {
-        Held<V> entry = held.get(key);
+    private void hold(K key, V value, boolean changes) {
+        Held<K, V> entry = held.get(key);
         if (entry == null) {
-            entry = new Held<>();
+            entry = new Held<>(key);
             held.put(key, entry);
         } else {
             heldBytes -= entry.bytes;
         }
         entry.value = value;
-        if (changed) {
+        if (changes) {
+            if (!entry.changed) {
+                changed.add(entry);
+            }
             entry.changed = true;
             entry.putIn = recordContexts == null ? null : recordContexts.recordContext();
+        } else {
+            // The store beneath holds this value: read from it, or just written to it.
+            entry.changed = false;
+            entry.putIn = null;
         }
         entry.bytes = ENTRY_BYTES + keyBytes.applyAsInt(key) + (value == null ? 0 : values.estimatedBytes(value));
         heldBytes += entry.bytes;
@@ -232,9 +247,9 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
     }
 
     private void makeRoom() {
-        Iterator<Map.Entry<K, Held<V>>> leastRecent = held.entrySet().iterator();
+        Iterator<Map.Entry<K, Held<K, V>>> leastRecent = held.entrySet().iterator();
         while (heldBytes > maxBytes && held.size() > 1) {
-            Map.Entry<K, Held<V>> eldest = leastRecent.next();
+            Map.Entry<K, Held<K, V>> eldest = leastRecent.next();
             writeDown(eldest.getKey(), eldest.getValue());
             heldBytes -= eldest.getValue().bytes;
             leastRecent.remove();
@@ -260,18 +275,17 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
     }
 
     private void writeDownAll() {
-        Iterator<Map.Entry<K, Held<V>>> all = held.entrySet().iterator();
-        while (all.hasNext()) {
-            Map.Entry<K, Held<V>> entry = all.next();
-            if (!writeDown(entry.getKey(), entry.getValue())) {
-                heldBytes -= entry.getValue().bytes;
-                all.remove();
+        for (Held<K, V> entry : changed) {
+            // An entry that left memory was written down as it left.
+            if (!writeDown(entry.key, entry) && held.remove(entry.key, entry)) {
+                heldBytes -= entry.bytes;
             }
         }
+        changed.clear();
     }
 
     /** @return false when the store beneath refused the value: it keeps the one it had, and so must memory */
-    private boolean writeDown(K key, Held<V> entry) {
+    private boolean writeDown(K key, Held<K, V> entry) {
         if (!entry.changed) {
             return true;
         }
@@ -298,6 +312,7 @@ public final class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<
 
     private void forgetAll() {
         held.clear();
+        changed.clear();
         heldBytes = 0;
         processing = null;
     }

@@ -73,8 +73,9 @@ class WriteBackStoreTest {
     @Test
     void aValueThatMayBeTooLargeIsWrittenAtItsPutAndOneThatIsIsRefusedThereWhileTheStoreKeepsWhatItHad() {
         try (var driver = new Driver(WriteBackStore.MAX_BYTES)) {
-            // 20 waiting events of 10-character ids: bounded above 1,000 bytes, some 400 encoded.
-            driver.send("bob", "wait 20").send("bob", "get");
+            // 20 waiting events of 10-character ids: bounded above 1,000 bytes, some 400 encoded; put
+            // after a state not written down yet, which it replaces.
+            driver.send("bob", "put 9 wait 20").send("bob", "get");
             // 200 of them: more than a record may take.
             driver.send("alice", "put 1").send("alice", "wait 200").send("alice", "get");
 
@@ -153,7 +154,7 @@ class WriteBackStoreTest {
      * N…} puts a state of each sequence in turn; {@code get} answers with the sequence; {@code meddle}
      * changes the state it read without putting it; {@code wait N} puts a state with N waiting events,
      * answering {@code refused} when the store refuses it; {@code many N} puts the states u0… of
-     * sequences 0….
+     * sequences 0…. {@code put N… wait N} puts the states and then the waiting ones.
      */
     private static final class Commands implements Processor<String, String, String, String> {
 
@@ -173,6 +174,10 @@ class WriteBackStoreTest {
             switch (command[0]) {
                 case "put" -> {
                     for (int i = 1; i < command.length; i++) {
+                        if (command[i].equals("wait")) {
+                            putWaiting(key, Integer.parseInt(command[i + 1]));
+                            break;
+                        }
                         users.put(key, state(Long.parseLong(command[i])));
                     }
                 }
@@ -187,23 +192,25 @@ class WriteBackStoreTest {
                     state.setLastSequence(-1L);
                     state.getWaiting().clear();
                 }
-                case "wait" -> {
-                    UserState state = state(0);
-                    for (int i = 0; i < Integer.parseInt(command[1]); i++) {
-                        state.getWaiting().add(new WaitingEvent((long) i, String.format("m-%08d", i), (long) i));
-                    }
-                    try {
-                        users.put(key, state);
-                    } catch (UnusableRecordException e) {
-                        answer("refused");
-                    }
-                }
+                case "wait" -> putWaiting(key, Integer.parseInt(command[1]));
                 case "many" -> {
                     for (int i = 0; i < Integer.parseInt(command[1]); i++) {
                         users.put("u" + i, state(i));
                     }
                 }
                 default -> throw new IllegalArgumentException(record.value());
+            }
+        }
+
+        private void putWaiting(String key, int waiting) {
+            UserState state = state(0);
+            for (int i = 0; i < waiting; i++) {
+                state.getWaiting().add(new WaitingEvent((long) i, String.format("m-%08d", i), (long) i));
+            }
+            try {
+                users.put(key, state);
+            } catch (UnusableRecordException e) {
+                answer("refused");
             }
         }
 
