@@ -87,7 +87,7 @@ class StaticMembershipRestartIT {
             assertThat(member.consumerId()).isNotEqualTo(killed.consumerId());
             assertThat(member.assignment().topicPartitions()).containsAll(inputPartitions(config));
 
-            kafka.awaitTimelineRecords(config, EXPECTED, restarted);
+            kafka.awaitVisitors(config, USERS, restarted);
         }
         Visitors.assertEveryEventOnceInSequence(kafka.timeline(config), USERS);
     }

@@ -111,9 +111,14 @@ public final class SingleBroker implements BeforeEachCallback, AfterEachCallback
         awaitTimelineRecords(config, count, () -> "");
     }
 
-    /** As {@link #awaitTimelineRecords(AppConfig, int)}, and a failure says what the application was doing too. */
-    public void awaitTimelineRecords(AppConfig config, int count, StitchApplication app) {
-        awaitTimelineRecords(config, count, () -> "; application " + app.state() + ", threads " + app.streams().metadataForLocalThreads());
+    /**
+     * Waits for the whole timeline of the {@link Visitors} traffic of {@code visitors}; a failure also
+     * says where the missing events are.
+     */
+    public void awaitVisitors(AppConfig config, int visitors, StitchApplication app) {
+        var topics = config.settings().topics();
+        awaitTimelineRecords(config, visitors * Visitors.EVENTS_EACH, () -> "; application " + app.state()
+                + VisitorWhereabouts.describe(this, app, topics.timeline(), topics.deadLetters(), visitors));
     }
 
     private void awaitTimelineRecords(AppConfig config, int count, Supplier<String> appDetail) {
